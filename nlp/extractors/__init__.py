@@ -1,0 +1,1 @@
+"""Field extractors: each module exposes FIELDS, extract(text) and optionally summarize(findings)."""

@@ -1,0 +1,237 @@
+"""Writes: taking in uploads and moving documents through their states."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from nlp import PIPELINE_VERSION
+
+from . import filetypes
+from .models import Document, Page, Patient, ProcessingRun
+from .textextract import UnreadableDocument, extract_pages
+from .validation import check_upload
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = (
+    "Something went wrong on our side while reading this file. The original is kept "
+    "safely; please try again later or contact support."
+)
+TOO_SLOW = (
+    "Reading this file took too long and was stopped. The original is kept; it may be "
+    "unusually large or complex. Try splitting it into smaller files."
+)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    document: Document
+    created: bool
+
+
+def ingest_upload(*, patient: Patient, uploaded_by, uploaded) -> IngestResult:
+    """Store one uploaded file for a patient and queue it once the row is committed.
+
+    The same bytes uploaded again for the same patient return the existing document.
+    Raises validation.Refusal for files that must not be stored.
+    """
+    checked = check_upload(uploaded)
+    existing = Document.objects.filter(patient=patient, sha256=checked.sha256).first()
+    if existing:
+        return IngestResult(existing, created=False)
+    extension = filetypes.EXTENSIONS[checked.media_type]
+    with transaction.atomic():
+        document = Document(
+            patient=patient,
+            uploaded_by=uploaded_by,
+            original_name=(uploaded.name or "upload")[:255],
+            sha256=checked.sha256,
+            media_type=checked.media_type,
+            size=checked.size,
+        )
+        # The stored name carries no part of the user's file name: no traversal, no PII.
+        document.original.save(f"{checked.sha256}.{extension}", uploaded, save=False)
+        document.save()
+        transaction.on_commit(lambda: enqueue_text_extraction(document.pk))
+    return IngestResult(document, created=True)
+
+
+def enqueue_text_extraction(document_id: int) -> None:
+    """Mark queued and send the task. If the broker is down the document stays
+    `uploaded`, nothing is lost, and the sweep queues it later."""
+    from .tasks import extract_text
+
+    try:
+        extract_text.delay(document_id)
+    except Exception:  # noqa: BLE001 - any broker failure leaves the upload safe
+        log.exception("could not queue document %s; it stays uploaded", document_id)
+        return
+    Document.objects.filter(pk=document_id, status=Document.Status.UPLOADED).update(
+        status=Document.Status.QUEUED, updated_at=timezone.now()
+    )
+
+
+def _start_run(document: Document, task_name: str, task_id: str, attempt: int) -> ProcessingRun:
+    return ProcessingRun.objects.create(
+        document=document,
+        task_name=task_name,
+        task_id=task_id or "",
+        pipeline_version=PIPELINE_VERSION,
+        attempt=attempt,
+    )
+
+
+def _finish_run(run: ProcessingRun, outcome: str, message: str = "") -> None:
+    run.finished_at = timezone.now()
+    run.duration_ms = int((run.finished_at - run.started_at).total_seconds() * 1000)
+    run.outcome = outcome
+    run.message = message[:2000]
+    run.save(update_fields=["finished_at", "duration_ms", "outcome", "message"])
+
+
+TEXT_DONE_STATES = {
+    Document.Status.TEXT_READY,
+    Document.Status.EXTRACTING_FINDINGS,
+    Document.Status.DONE,
+}
+
+
+def run_text_extraction(document_id: int, *, task_id: str = "", attempt: int = 1) -> str | None:
+    """Read a document's pages. Idempotent: a document whose text is already read is
+    left alone, and a rerun after a crash replaces pages in one transaction."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return None  # deleted while queued
+    if document.status in TEXT_DONE_STATES or document.status == Document.Status.FAILED:
+        run = _start_run(document, "extract_text", task_id, attempt)
+        _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
+        return document.status
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.EXTRACTING_TEXT, error="", updated_at=timezone.now()
+    )
+    run = _start_run(document, "extract_text", task_id, attempt)
+    started = time.monotonic()
+    try:
+        with document.original.open("rb") as fh:
+            data = fh.read()
+        pages = extract_pages(
+            data,
+            document.media_type,
+            max_pages=settings.UPLOAD_MAX_PAGES,
+            ocr_language=settings.OCR_LANGUAGE,
+            ocr_dpi=settings.OCR_DPI,
+        )
+    except UnreadableDocument as exc:
+        mark_failed(document.pk, str(exc), run=run)
+        return Document.Status.FAILED
+    with transaction.atomic():
+        Page.objects.filter(document=document).delete()
+        Page.objects.bulk_create(
+            Page(
+                document=document,
+                number=p.number,
+                text=p.text.replace("\x00", ""),
+                method=p.method,
+                ocr_confidence=p.ocr_confidence,
+                notes=p.notes,
+            )
+            for p in pages
+        )
+        Document.objects.filter(pk=document.pk).update(
+            status=Document.Status.TEXT_READY,
+            page_count=len(pages),
+            text_ready_at=timezone.now(),
+            error="",
+            updated_at=timezone.now(),
+        )
+        _finish_run(
+            run,
+            ProcessingRun.Outcome.SUCCESS,
+            f"{len(pages)} pages in {(time.monotonic() - started) * 1000:.0f} ms",
+        )
+        transaction.on_commit(lambda: after_text_ready(document.pk))
+    return Document.Status.TEXT_READY
+
+
+def after_text_ready(document_id: int) -> None:
+    """Hook for the next stage; the findings step plugs in here."""
+
+
+def mark_failed(document_id: int, reason: str, *, run: ProcessingRun | None = None) -> None:
+    Document.objects.filter(pk=document_id).update(
+        status=Document.Status.FAILED, error=reason, updated_at=timezone.now()
+    )
+    if run is not None:
+        _finish_run(run, ProcessingRun.Outcome.FAILED, reason)
+    else:
+        ProcessingRun.objects.filter(
+            document_id=document_id, outcome=ProcessingRun.Outcome.RUNNING
+        ).update(outcome=ProcessingRun.Outcome.FAILED, finished_at=timezone.now(), message=reason)
+
+
+def mark_retrying(document_id: int, message: str) -> None:
+    ProcessingRun.objects.filter(
+        document_id=document_id, outcome=ProcessingRun.Outcome.RUNNING
+    ).update(outcome=ProcessingRun.Outcome.RETRYING, finished_at=timezone.now(), message=message)
+    Document.objects.filter(pk=document_id).exclude(status=Document.Status.FAILED).update(
+        status=Document.Status.QUEUED, updated_at=timezone.now()
+    )
+
+
+def delete_document(document: Document) -> None:
+    """Remove a document, its pages and its stored file."""
+    storage, name = document.original.storage, document.original.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+def create_patient_account(email: str, password: str, display_name: str = "") -> Patient:
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=email, defaults={"email": email}
+    )
+    user.set_password(password)
+    user.save()
+    patient, _ = Patient.objects.get_or_create(user=user, defaults={"display_name": display_name})
+    return patient
+
+
+def create_clinician_account(email: str, password: str, display_name: str = ""):
+    from django.contrib.auth import get_user_model
+
+    from .models import Clinician
+
+    user, _ = get_user_model().objects.get_or_create(
+        username=email, defaults={"email": email}
+    )
+    user.set_password(password)
+    user.save()
+    clinician, _ = Clinician.objects.get_or_create(
+        user=user, defaults={"display_name": display_name}
+    )
+    return clinician
+
+
+def grant_access(patient: Patient, clinician) -> None:
+    from .models import AccessGrant
+
+    grant, created = AccessGrant.objects.get_or_create(patient=patient, clinician=clinician)
+    if not created and grant.revoked_at is not None:
+        grant.revoked_at = None
+        grant.granted_at = timezone.now()
+        grant.save(update_fields=["revoked_at", "granted_at"])
+
+
+def revoke_access(patient: Patient, clinician) -> None:
+    from .models import AccessGrant
+
+    AccessGrant.objects.filter(patient=patient, clinician=clinician).update(
+        revoked_at=timezone.now()
+    )

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "auditlog",
     "records",
     "guidelines",
     "frontend",
@@ -136,6 +137,8 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     }
 TASK_SOFT_TIME_LIMIT = env_int("TASK_SOFT_TIME_LIMIT", 600)
 TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT", 660)
+
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 LOGGING = {
     "version": 1,

@@ -74,6 +74,11 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     text_ready_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    pipeline_version = models.CharField(max_length=32, blank=True)
+    kind = models.CharField(max_length=16, blank=True, help_text="pathology, note, lab...")
+    document_date = models.DateField(null=True, blank=True, help_text="Clinical date read from the text")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -136,3 +141,60 @@ class ProcessingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} on document {self.document_id}: {self.outcome}"
+
+
+class Finding(models.Model):
+    """One clinical value the NLP pipeline read from a document, with its provenance.
+
+    Rows are written per pipeline run and replaced whole when a document is
+    re-extracted; reviews (a later step) point at them and never overwrite them.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="findings")
+    pipeline_version = models.CharField(max_length=32)
+    field = models.CharField(max_length=64)
+    value = models.JSONField(null=True)
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    page = models.PositiveIntegerField(null=True, blank=True)
+    section = models.CharField(max_length=64, blank=True)
+    assertion = models.CharField(max_length=16, default="present")
+    confidence = models.FloatField()
+    derived = models.BooleanField(default=False)
+    attributes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document_id", "page", "start", "id"]
+        indexes = [models.Index(fields=["document", "field"])]
+
+    def __str__(self) -> str:
+        return f"{self.field}={self.value!r} ({self.assertion})"
+
+
+class Review(models.Model):
+    """A person's verdict on one finding. Reviews are only ever added: the latest
+    clinician review is in force, and the history stays for the audit."""
+
+    class Action(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        CORRECT = "correct", "Corrected"
+        REJECT = "reject", "Rejected"
+        FLAG = "flag", "Flagged as wrong by the patient"
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    value = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["finding", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} on finding {self.finding_id}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from nlp import PIPELINE_VERSION
 
 from . import filetypes
-from .models import Document, Page, Patient, ProcessingRun
+from .models import Document, Finding, Page, Patient, ProcessingRun
 from .textextract import UnreadableDocument, extract_pages
 from .validation import check_upload
 
@@ -160,7 +160,80 @@ def run_text_extraction(document_id: int, *, task_id: str = "", attempt: int = 1
 
 
 def after_text_ready(document_id: int) -> None:
-    """Hook for the next stage; the findings step plugs in here."""
+    """Queue the findings step. A broker failure leaves the document `text_ready`,
+    which the sweep picks up later."""
+    from .tasks import extract_findings
+
+    try:
+        extract_findings.delay(document_id)
+    except Exception:  # noqa: BLE001 - any broker failure leaves the text safe
+        log.exception("could not queue findings for document %s", document_id)
+
+
+def run_findings_extraction(
+    document_id: int, *, task_id: str = "", attempt: int = 1
+) -> str | None:
+    """Run the NLP pipeline over a document's pages and store its findings.
+
+    Idempotent: a document already done with this pipeline version is skipped, and a
+    rerun replaces the document's findings in one transaction, so duplicate delivery
+    leaves one set."""
+    from nlp.docmeta import document_date, document_kind
+    from nlp.pipeline import extract_document
+
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return None
+    done_here = (
+        document.status == Document.Status.DONE
+        and document.pipeline_version == PIPELINE_VERSION
+    )
+    if done_here or document.status not in (
+        Document.Status.TEXT_READY,
+        Document.Status.EXTRACTING_FINDINGS,
+        Document.Status.DONE,
+    ):
+        run = _start_run(document, "extract_findings", task_id, attempt)
+        _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
+        return document.status
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.EXTRACTING_FINDINGS, updated_at=timezone.now()
+    )
+    run = _start_run(document, "extract_findings", task_id, attempt)
+    pages = list(document.pages.order_by("number").values_list("text", flat=True))
+    full_text = "\n".join(pages)
+    result = extract_document(full_text, pages=pages, doc_id=str(document.pk))
+    with transaction.atomic():
+        Finding.objects.filter(document=document).delete()
+        Finding.objects.bulk_create(
+            Finding(
+                document=document,
+                pipeline_version=PIPELINE_VERSION,
+                field=f["field"],
+                value=f.get("value"),
+                text=f["text"],
+                start=f["start"],
+                end=f["end"],
+                page=f.get("page"),
+                section=f.get("section") or "",
+                assertion=f.get("assertion", "present"),
+                confidence=f.get("confidence", 0.5),
+                derived=bool(f.get("derived")),
+                attributes=f.get("attributes") or {},
+            )
+            for f in result["findings"]
+        )
+        Document.objects.filter(pk=document.pk).update(
+            status=Document.Status.DONE,
+            summary=result["summary"],
+            pipeline_version=PIPELINE_VERSION,
+            kind=document_kind(full_text),
+            document_date=document_date(full_text),
+            done_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        _finish_run(run, ProcessingRun.Outcome.SUCCESS, f"{len(result['findings'])} findings")
+    return Document.Status.DONE
 
 
 def mark_failed(document_id: int, reason: str, *, run: ProcessingRun | None = None) -> None:
@@ -175,12 +248,12 @@ def mark_failed(document_id: int, reason: str, *, run: ProcessingRun | None = No
         ).update(outcome=ProcessingRun.Outcome.FAILED, finished_at=timezone.now(), message=reason)
 
 
-def mark_retrying(document_id: int, message: str) -> None:
+def mark_retrying(document_id: int, message: str, status: str) -> None:
     ProcessingRun.objects.filter(
         document_id=document_id, outcome=ProcessingRun.Outcome.RUNNING
     ).update(outcome=ProcessingRun.Outcome.RETRYING, finished_at=timezone.now(), message=message)
     Document.objects.filter(pk=document_id).exclude(status=Document.Status.FAILED).update(
-        status=Document.Status.QUEUED, updated_at=timezone.now()
+        status=status, updated_at=timezone.now()
     )
 
 

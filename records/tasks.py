@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -10,14 +11,14 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from . import services
+from .models import Document
 
 log = logging.getLogger(__name__)
 
 # Transient: the database or the file store hiccuped. Retried with backoff.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
-
-@shared_task(
+DOCUMENT_TASK = dict(
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -25,19 +26,33 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
     soft_time_limit=settings.TASK_SOFT_TIME_LIMIT,
     time_limit=settings.TASK_TIME_LIMIT,
 )
-def extract_text(self, document_id: int) -> str | None:
-    attempt = self.request.retries + 1
+
+
+def _run_step(
+    task, step: Callable[..., str | None], document_id: int, retry_status: str
+) -> str | None:
+    """Run one document step with the retry and failure policy every step shares."""
     try:
-        return services.run_text_extraction(
-            document_id, task_id=self.request.id or "", attempt=attempt
-        )
+        return step(document_id, task_id=task.request.id or "", attempt=task.request.retries + 1)
     except SoftTimeLimitExceeded:
         services.mark_failed(document_id, services.TOO_SLOW)
         return "failed"
     except Exception as exc:
-        if isinstance(exc, TRANSIENT) and self.request.retries < self.max_retries:
-            services.mark_retrying(document_id, f"{type(exc).__name__}: {exc}")
-            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries * 5, 300)) from exc
-        log.exception("text extraction failed for document %s", document_id)
+        if isinstance(exc, TRANSIENT) and task.request.retries < task.max_retries:
+            services.mark_retrying(document_id, f"{type(exc).__name__}: {exc}", retry_status)
+            raise task.retry(exc=exc, countdown=min(2**task.request.retries * 5, 300)) from exc
+        log.exception("%s failed for document %s", task.name, document_id)
         services.mark_failed(document_id, services.UNEXPECTED)
         raise
+
+
+@shared_task(**DOCUMENT_TASK)
+def extract_text(self, document_id: int) -> str | None:
+    return _run_step(self, services.run_text_extraction, document_id, Document.Status.QUEUED)
+
+
+@shared_task(**DOCUMENT_TASK)
+def extract_findings(self, document_id: int) -> str | None:
+    return _run_step(
+        self, services.run_findings_extraction, document_id, Document.Status.TEXT_READY
+    )

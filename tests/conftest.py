@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+PLAIN_PYTHON_DIRS = (Path(__file__).parent / "nlp",)
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
-    """Each test stores uploads in its own folder, never in the developer's var/;
-    a fast password hasher keeps account fixtures from dominating the run."""
+def _test_settings(request, tmp_path):
+    """Each Django test stores uploads in its own folder, never in the developer's
+    var/, and a fast password hasher keeps account fixtures cheap. The NLP tests are
+    plain Python and must run without Django (`-p no:django`)."""
+    if any(d in Path(request.node.path).parents for d in PLAIN_PYTHON_DIRS):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Document, Page, Patient, ProcessingRun
+from ..models import Document, Finding, Page, Patient, ProcessingRun
 
 
 class PageSerializer(serializers.ModelSerializer):
@@ -40,7 +40,19 @@ class DocumentDetailSerializer(DocumentSerializer):
     runs = RunSerializer(many=True, read_only=True)
 
     class Meta(DocumentSerializer.Meta):
-        fields = DocumentSerializer.Meta.fields + ["pages", "runs"]
+        fields = DocumentSerializer.Meta.fields + [
+            "pipeline_version", "done_at", "summary", "pages", "runs",
+        ]
+        read_only_fields = fields
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = [
+            "id", "document", "field", "value", "text", "start", "end", "page", "section",
+            "assertion", "confidence", "derived", "attributes", "pipeline_version",
+        ]
         read_only_fields = fields
 
 

@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from . import profile_views as pv
 from .views import DocumentViewSet, PatientViewSet
 
 router = SimpleRouter()
@@ -8,4 +10,12 @@ router.trailing_slash = "/?"
 router.register("documents", DocumentViewSet, basename="document")
 router.register("patients", PatientViewSet, basename="patient")
 
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("patients/<int:patient_id>/profile/", pv.ProfileView.as_view(), name="patient-profile"),
+    path("patients/<int:patient_id>/timeline/", pv.TimelineView.as_view(), name="patient-timeline"),
+    path("patients/<int:patient_id>/fhir/", pv.FhirView.as_view(), name="patient-fhir"),
+    path("findings/<int:finding_id>/", pv.FindingDetailView.as_view(), name="finding-detail"),
+    path("findings/<int:finding_id>/reviews/", pv.FindingReviewView.as_view(), name="finding-reviews"),
+    path("review-queue/", pv.ReviewQueueView.as_view(), name="review-queue"),
+    path("review-stats/", pv.ReviewStatsView.as_view(), name="review-stats"),
+]

@@ -9,10 +9,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from .. import selectors, services
+from ..audit import ActorMixin, record_access
 from ..validation import Refusal
 from .serializers import (
     DocumentDetailSerializer,
     DocumentSerializer,
+    FindingSerializer,
     PatientSerializer,
     UploadResultSerializer,
     UploadSerializer,
@@ -20,6 +22,7 @@ from .serializers import (
 
 
 class DocumentViewSet(
+    ActorMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -100,6 +103,11 @@ class DocumentViewSet(
             body["detail"] = " ".join(r["error"] for r in rejected)
         return Response(body, status=code)
 
+    def retrieve(self, request, *args, **kwargs):
+        document = self.get_object()
+        record_access(request.user, document)
+        return Response(self.get_serializer(document).data)
+
     def perform_destroy(self, instance):
         if not selectors.is_owner(self.request.user, instance.patient):
             raise PermissionDenied("Only the patient can delete their documents.")
@@ -109,6 +117,7 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"], url_path="file")
     def file(self, request, pk=None):
         document = self.get_object()
+        record_access(request.user, document)
         try:
             handle = document.original.open("rb")
         except FileNotFoundError as exc:
@@ -122,6 +131,15 @@ class DocumentViewSet(
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "no-store"
         return response
+
+
+    @extend_schema(responses=FindingSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="findings", pagination_class=None)
+    def findings(self, request, pk=None):
+        """Every finding read from the document, with its span, section and assertion."""
+        document = self.get_object()
+        record_access(request.user, document)
+        return Response(FindingSerializer(document.findings.all(), many=True).data)
 
 
 class PatientViewSet(viewsets.ReadOnlyModelViewSet):

@@ -41,7 +41,7 @@ def test_broker_is_the_configured_one():
     assert celery_app.conf.broker_url == settings.CELERY_BROKER_URL
 
 
-def test_uploaded_pdf_goes_through_the_queue_to_text_ready(clients, worker):
+def test_uploaded_pdf_goes_through_the_queue_to_done(clients, worker):
     response = clients["alice"].post(
         "/api/documents/",
         {"file": SimpleUploadedFile("report.pdf", factories.report_pdf(2))},
@@ -49,9 +49,10 @@ def test_uploaded_pdf_goes_through_the_queue_to_text_ready(clients, worker):
     )
     assert response.status_code == 201
     doc_id = response.json()["documents"][0]["id"]
-    doc = wait_for(doc_id, {"text_ready", "done", "failed"})
-    assert doc.status in {"text_ready", "done"}, doc.error
+    doc = wait_for(doc_id, {"done", "failed"})
+    assert doc.status == "done", doc.error
     assert doc.page_count == 2
+    assert doc.findings.filter(field="er_status").exists()
     assert "Progesterone receptor: NEGATIVE" in doc.pages.get(number=1).text
     run = doc.runs.filter(task_name="extract_text").get()
     assert run.task_id and run.outcome == "success"

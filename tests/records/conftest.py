@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from backend.celery import app as celery_app
 from records import services
+from records.models import Document
 
 PASSWORD = "correct-horse-battery"
 
@@ -59,3 +62,26 @@ def eager_tasks(django_capture_on_commit_callbacks):
         yield django_capture_on_commit_callbacks
     finally:
         celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def worker():
+    celery_app.conf.task_always_eager = False
+    # Drop anything an earlier, aborted run left in the queue.
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False,
+                      shutdown_timeout=30):
+        yield
+
+
+def wait_for(doc_id: int, states: set[str], timeout: float = 60.0) -> Document:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        doc = Document.objects.get(pk=doc_id)
+        if doc.status in states:
+            return doc
+        time.sleep(0.1)
+    raise AssertionError(f"document {doc_id} stuck in {doc.status}")
+
+

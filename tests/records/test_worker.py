@@ -1,39 +1,15 @@
 """The real path: a Celery worker consumes the configured broker (Redis in CI) and
 writes to the real database."""
 
-import time
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.celery import app as celery_app
-from records.models import Document
 from tests.records import factories
+from tests.records.conftest import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker, pytest.mark.slow]
-
-
-@pytest.fixture
-def worker():
-    celery_app.conf.task_always_eager = False
-    # Drop anything an earlier, aborted run left in the queue.
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
-    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False,
-                      shutdown_timeout=30):
-        yield
-
-
-def wait_for(doc_id: int, states: set[str], timeout: float = 60.0) -> Document:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        doc = Document.objects.get(pk=doc_id)
-        if doc.status in states:
-            return doc
-        time.sleep(0.1)
-    raise AssertionError(f"document {doc_id} stuck in {doc.status}")
 
 
 def test_broker_is_the_configured_one():

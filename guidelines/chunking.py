@@ -53,8 +53,11 @@ def parse_sections(cleaned: str) -> list[Section]:
             stack = [(lv, t) for lv, t in stack if lv < level] + [(level, text)]
             sections.append(Section(path=tuple(t for _, t in stack)))
         elif line.strip():
-            sections[-1].units.append(to_plain_text(line) if not _LIST_MARKER.match(line)
-                                      else "- " + to_plain_text(_LIST_MARKER.sub("", line)))
+            sections[-1].units.append(
+                to_plain_text(line)
+                if not _LIST_MARKER.match(line)
+                else "- " + to_plain_text(_LIST_MARKER.sub("", line))
+            )
     return [s for s in sections if s.units]
 
 

@@ -27,7 +27,7 @@ def _model():
     return SentenceTransformer(str(get_model_path()), device="cpu")
 
 
-def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+def encode(texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
     """Unit-length float32 vectors, one row per text (so a dot product is a cosine)."""
     with _lock:  # the model object is not safe to call from two threads at once
         vectors = _model().encode(

@@ -11,8 +11,30 @@ from __future__ import annotations
 import re
 
 _ABBREVIATIONS = {
-    "e.g", "i.e", "et al", "vs", "etc", "dr", "mr", "mrs", "ms", "st", "no", "fig",
-    "approx", "u.s", "u.k", "inc", "jr", "sr", "ca", "cf", "al", "mg", "dl", "ml",
+    "e.g",
+    "i.e",
+    "et al",
+    "vs",
+    "etc",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "no",
+    "fig",
+    "approx",
+    "u.s",
+    "u.k",
+    "inc",
+    "jr",
+    "sr",
+    "ca",
+    "cf",
+    "al",
+    "mg",
+    "dl",
+    "ml",
 }
 # A boundary: ., ! or ? (maybe followed by a closing quote/bracket), whitespace, then
 # something that can start a sentence.

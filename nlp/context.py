@@ -12,15 +12,18 @@ general clinical defaults: in a pathology report "negative" is usually a result
 from __future__ import annotations
 
 import bisect
-import re
+import warnings
+from collections import defaultdict
 from functools import lru_cache
 
 import numpy
 import spacy
 from medspacy.context import ConText, ConTextRule
+from medspacy.context.context_graph import ConTextGraph
+from medspacy.context.context_modifier import ConTextModifier
 from medspacy.section_detection import Sectionizer, SectionRule
-from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers the factory)
 from medspacy.section_detection.section import Section
+from scispacy.abbreviation import AbbreviationDetector, filter_matches, find_abbreviation
 from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -28,6 +31,10 @@ from spacy.tokens import Doc, Span
 from nlp.finding import Finding
 
 SPAN_GROUP = "oncolens_findings"
+
+# All our header and ConText rules are phrases, so the token Matchers medSpaCy and
+# scispaCy also create stay empty and spaCy warns (W036) on every document.
+warnings.filterwarnings("ignore", message=r"\[W036\]")
 
 # Section headers. Order does not matter; the longest header that matches wins.
 SECTION_HEADERS: dict[str, tuple[str, ...]] = {
@@ -181,6 +188,78 @@ def _end_hashes(doc: Doc) -> numpy.ndarray:
     return _end_hashes_for(id(doc.vocab), doc.vocab.strings)
 
 
+# scispaCy's detector keeps only parentheses of at most 8 tokens inside (filter_matches).
+_MAX_PAREN_TOKENS = 8
+
+
+@Language.factory("report_abbreviations")
+class ReportAbbreviationDetector(AbbreviationDetector):
+    """scispaCy's Schwartz-Hearst abbreviation detector with its "(" + ")" candidate search
+    done on the token array. scispaCy finds candidates with a Matcher pattern
+    `( {OP: +} )`, which yields every "(" ... ")" pair of the document (quadratic in the
+    number of parentheses) only for filter_matches to drop all but those of at most 8
+    tokens; here those pairs are listed directly, in the Matcher's order, and the rest of
+    the algorithm is scispaCy's own. `doc._.abbreviations` comes out identical."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if "(" not in doc.text:
+            return doc
+        matches = _paren_candidates(doc)
+        occurences = self.find_matches_for(filter_matches(matches, doc), doc)
+        for long_form, short_forms in occurences:
+            for short in short_forms:
+                short._.long_form = long_form
+                doc._.abbreviations.append(short)
+        if self.make_serializable:
+            doc._.abbreviations = [self.make_short_form_serializable(a) for a in doc._.abbreviations]
+        return doc
+
+    def find_matches_for(self, filtered: list[tuple[Span, Span]], doc: Doc) -> list[tuple[Span, set[Span]]]:
+        """scispaCy's find_matches_for, with the later uses of each short form found by
+        comparing token hashes instead of adding, running and removing a Matcher rule."""
+        all_occurences: dict[Span, set[Span]] = defaultdict(set)
+        already_seen_long: set[str] = set()
+        already_seen_short: set[str] = set()
+        rules: list[tuple[Span, list[int]]] = []
+        for long_candidate, short_candidate in filtered:
+            short, long = find_abbreviation(long_candidate, short_candidate)
+            new_long = long.text not in already_seen_long if long else False
+            new_short = short.text not in already_seen_short
+            if long is not None and new_long and new_short:
+                already_seen_long.add(long.text)
+                already_seen_short.add(short.text)
+                all_occurences[long].add(short)
+                rules.append((long, [t.orth for t in short]))
+        if rules:
+            orth = doc.to_array(ORTH)
+            for long, seq in rules:
+                n = len(seq)
+                for i in numpy.flatnonzero(orth == seq[0]).tolist():
+                    if n == 1 or orth[i: i + n].tolist() == seq:
+                        if i + n <= len(doc):
+                            all_occurences[long].add(doc[i: i + n])
+        return list(all_occurences.items())
+
+
+def _paren_candidates(doc: Doc) -> list[tuple[int, int, int]]:
+    """(match_id, start, end) of "(" ... ")" token spans with at most 8 tokens inside,
+    brackets excluded from start/end as scispaCy does before filter_matches."""
+    orth = doc.to_array(ORTH)
+    open_hash, close_hash = doc.vocab.strings["("], doc.vocab.strings[")"]
+    opens = numpy.flatnonzero(orth == open_hash)
+    if not len(opens):
+        return []
+    closes = numpy.flatnonzero(orth == close_hash)
+    out = []
+    for i in opens.tolist():
+        lo = bisect.bisect_left(closes, i + 2)
+        for j in closes[lo:].tolist():
+            if j - i - 1 > _MAX_PAREN_TOKENS:
+                break
+            out.append((0, i + 1, j))
+    return out
+
+
 @Language.factory("report_sectionizer")
 class ReportSectionizer(Sectionizer):
     """medSpaCy's Sectionizer without the per-token `token._.section` writes, which cost
@@ -215,7 +294,16 @@ def _is_header(doc: Doc, start: int, end: int) -> bool:
     if end >= len(doc):
         return True
     nxt = doc[end]
-    return nxt.text in _HEADER_ENDS or (nxt.is_space and "\n" in nxt.text)
+    if nxt.text in _HEADER_ENDS:
+        # "Interpretation: Positive" labels a result inside a stain's block; it is not a header.
+        if end - start == 1 and doc[start].lower_ == "interpretation":
+            return not any(t.lower_ in _RESULT_WORDS for t in doc[end + 1: end + 3])
+        return True
+    return nxt.is_space and "\n" in nxt.text
+
+
+_RESULT_WORDS = frozenset({"positive", "negative", "equivocal", "borderline", "indeterminate",
+                           "amplified", "non-amplified", "not"})
 
 
 def _section_rules() -> list[SectionRule]:
@@ -243,7 +331,7 @@ def get_nlp() -> Language:
                                         "span_group_name": SPAN_GROUP}
     )
     sectionizer.add(_section_rules())
-    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("report_abbreviations")
     context: ConText = nlp.add_pipe(
         "medspacy_context",
         config={"rules": None, "input_span_type": "group", "span_group_name": SPAN_GROUP,
@@ -290,6 +378,41 @@ def _negatable(f: Finding) -> bool:
     return not (isinstance(f.value, str) and f.value.lower() in RESULT_VALUES)
 
 
+def _apply_context(context: ConText, doc: Doc) -> None:
+    """medspaCy's ConText.__call__, one ConTextGraph per sentence that holds a finding.
+
+    A modifier's scope never leaves its sentence, and modifiers limit each other's scope
+    only where scopes overlap, so modifiers in sentences without a finding can change
+    nothing: skipping them, and pairing each sentence's modifiers with that sentence's
+    targets only, gives the same edges as the whole-document graph without its
+    modifiers x targets and modifiers x modifiers loops over the whole report."""
+    targets = list(doc.spans[SPAN_GROUP])
+    if not targets:
+        return
+    sent_id = numpy.cumsum(doc.to_array(SENT_START) == 1) - 1
+    by_sent: dict[int, list[Span]] = {}
+    for t in targets:
+        for s in range(int(sent_id[t.start]), int(sent_id[t.end - 1]) + 1):
+            by_sent.setdefault(s, []).append(t)
+    matcher = context._ConText__matcher
+    modifiers: dict[int, list[ConTextModifier]] = {}
+    strings = doc.vocab.strings
+    for match_id, start, end in matcher(doc):
+        s = int(sent_id[start])
+        if s in by_sent:
+            rule = matcher.rule_map[strings[match_id]]
+            modifiers.setdefault(s, []).append(
+                ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
+    for s, mods in modifiers.items():
+        graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
+        graph.targets = by_sent[s]
+        graph.modifiers = mods
+        graph.update_scopes()
+        graph.apply_modifiers()
+        for target, modifier in graph.edges:
+            target._.modifiers += (modifier,)
+
+
 def analyse(text: str, findings: list[Finding]) -> Doc:
     """Set `section` and (unless the extractor decided it) `assertion` on each finding.
 
@@ -306,7 +429,7 @@ def analyse(text: str, findings: list[Finding]) -> Doc:
             spans.append(span)
             owners.append(f)
     doc.spans[SPAN_GROUP] = spans
-    context(doc)
+    _apply_context(context, doc)
     starts, names = _section_index(doc)
     for f in findings:
         i = bisect.bisect_right(starts, f.start) - 1

@@ -74,7 +74,11 @@ def _pick_size(findings: list[Finding]) -> float | None:
     if not cands:
         return None
     best_rank = max(f.attributes.get("rank", 0) for f in cands)
-    return max(f.value for f in cands if f.attributes.get("rank", 0) == best_rank)
+    best = [f for f in cands if f.attributes.get("rank", 0) == best_rank]
+    # The diagnosis's size beats a measurement in the gross description of the same rank
+    # (the gross "4.5 cm firm tumour" may be mostly biopsy cavity or in-situ disease).
+    stated = [f for f in best if not f.attributes.get("gross_description") and f.section != "gross"]
+    return max(f.value for f in stated or best)
 
 
 def _pick_nodes(findings: list[Finding]) -> tuple[int | None, int | None]:
@@ -95,6 +99,15 @@ def _pick_nodes(findings: list[Finding]) -> tuple[int | None, int | None]:
         if prev is None or (f.attributes.get("examined") or 0) > (prev.attributes.get("examined") or 0):
             parts[part] = f
     unparted = [f for f in cands if f.attributes.get("part") is None]
+    if len(parts) > 3:
+        # A synoptic "Lymph node status: Positive 5/27" after the parts restates their sum
+        # (1/1 + 0/2 + 4/24); counting it as one more part would double the nodes.
+        f = max(parts.values(), key=lambda g: g.start)
+        rest = [g for g in parts.values() if g is not f]
+        if all(g.attributes.get("examined") is not None for g in rest) and \
+                f.value == sum(g.value for g in rest) and \
+                f.attributes.get("examined") == sum(g.attributes["examined"] for g in rest):
+            return f.value, f.attributes.get("examined")
     if len(parts) > 1:
         pos = sum(f.value for f in parts.values())
         exams = [f.attributes.get("examined") for f in parts.values()]
@@ -112,6 +125,25 @@ def _pick_nodes(findings: list[Finding]) -> tuple[int | None, int | None]:
     if exam_only:
         return None, max(f.value for f in exam_only)
     return None, None
+
+
+def _n_from_status(findings: list[Finding]) -> str | None:
+    """N from node statements without a count: N0 when every one is negative ("Sentinel
+    lymph node: negative for tumor"), N1mi when every positive one is a micrometastasis;
+    None when a positive node is not counted or isolated tumour cells are reported."""
+    statuses = _usable(findings, "nodal_status")
+    if not statuses:
+        return None
+    positive = [f for f in statuses if f.value == "positive"]
+    if not positive:
+        if any(f.value for f in _usable(findings, "micrometastasis")):
+            return None
+        if any(f.value for f in _usable(findings, "isolated_tumor_cells")):
+            return "N0(i+)"
+        return "N0"
+    if all(f.attributes.get("micrometastasis") for f in positive):
+        return "N1mi"
+    return None
 
 
 def _metastatic_sites(findings: list[Finding]) -> list[str]:
@@ -157,6 +189,20 @@ def summarize(findings: list[Finding]) -> dict[str, Any]:
         t_cat, t_derived = t_from_size(size), True
     n_cat = n_f.value if n_f else None
     n_derived = False
+    if n_cat == "NX" and positive:
+        # "pNX" in a checklist that also counts positive nodes: they say N1 or more. (A
+        # stated pNX next to negative nodes stands: the pathologist had a reason.)
+        n_cat, n_f = None, None
+    if t_cat == "TX" and size is not None:
+        t_prefix, t_cat, t_f = None, t_from_size(size), None
+        t_derived = True
+    status_n = None
+    if n_cat is None and positive is None:
+        status_n = _n_from_status(findings)
+        if status_n == "N0":
+            positive = 0
+    if n_cat is None and status_n is not None:
+        n_cat, n_derived = status_n, True
     if n_cat is None and positive is not None:
         micro = any(f.value for f in _usable(findings, "micrometastasis"))
         itc = any(f.value for f in _usable(findings, "isolated_tumor_cells"))

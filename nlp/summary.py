@@ -40,6 +40,9 @@ SPEC_KEYS: dict[str, Any] = {
 _PART_RE = re.compile(
     r"(?:^|\n|[.;:]\s+|\s-\s)(?:PART\s*#?\s*\d{1,2}\s*[:.)-]|\(?[A-H1-9]\s?[.)](?=\s?[A-Z\"']))"
 )
+# The invasive tumour named in a part whose histology findings are all in situ: a synoptic
+# block ("DCIS location: Associated with invasive tumor") or a value list split into parts.
+_INVASIVE_WORD_RE = re.compile(r"(?i)(?<!no )(?<!non-)(?<!without )(?<!for )\binvasive\s+(?:tumou?r|carcinoma|focus)")
 
 
 def specimen_parts(text: str) -> list[int]:
@@ -47,9 +50,9 @@ def specimen_parts(text: str) -> list[int]:
     return [0] + [m.end() for m in _PART_RE.finditer(text)]
 
 
-def _part_ranks(findings: list[Finding], starts: list[int]) -> list[int]:
+def _part_ranks(findings: list[Finding], starts: list[int], text: str = "") -> list[int]:
     """0 for findings in a part with invasive carcinoma, 2 in a part with only in-situ
-    disease, 1 otherwise."""
+    disease (unless its text names an invasive tumour: then 1), 1 otherwise."""
     import bisect
 
     kinds: dict[int, set[str]] = {}
@@ -57,11 +60,16 @@ def _part_ranks(findings: list[Finding], starts: list[int]) -> list[int]:
         if f.field == "histology" and f.assertion == "present" and f.value:
             part = bisect.bisect_right(starts, f.start) - 1
             kinds.setdefault(part, set()).add("invasive" if f.attributes.get("invasive") else "in_situ")
+    for part, k in kinds.items():
+        if k == {"in_situ"} and text:
+            end = starts[part + 1] if part + 1 < len(starts) else len(text)
+            if _INVASIVE_WORD_RE.search(text, starts[part], end):
+                k.add("mentions_invasive")
     ranks = []
     for f in findings:
         part = bisect.bisect_right(starts, f.start) - 1
         k = kinds.get(part, set())
-        rank = 0 if "invasive" in k else 2 if k else 1
+        rank = 0 if "invasive" in k else 1 if not k or "mentions_invasive" in k else 2
         if f.attributes.get("dcis"):
             rank = 2
         ranks.append(rank)
@@ -78,10 +86,10 @@ def rank(findings: list[Finding], text: str | None = None, pages: list[str] | No
         for f in findings:
             by_page.setdefault(f.page or 1, []).append(f)
         for page, fs in by_page.items():
-            for f, r in zip(fs, _part_ranks(fs, specimen_parts(pages[page - 1])), strict=True):
+            for f, r in zip(fs, _part_ranks(fs, specimen_parts(pages[page - 1]), pages[page - 1]), strict=True):
                 part_rank[id(f)] = r
     elif text is not None:
-        for f, r in zip(findings, _part_ranks(findings, specimen_parts(text)), strict=True):
+        for f, r in zip(findings, _part_ranks(findings, specimen_parts(text), text), strict=True):
             part_rank[id(f)] = r
 
     def key(f: Finding):

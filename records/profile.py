@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from nlp.staging import stage_group as compute_stage_group
+from nlp.subtype import subtype
 
 from .models import Document, Finding, Patient, Review
 
@@ -276,19 +277,6 @@ def _merge_lists(documents: list[Document]) -> dict[str, Any]:
         if summary.get("oligometastatic") is not None:
             oligo = summary["oligometastatic"]
     return {"metastatic_sites": sites, "oligometastatic": oligo}
-
-
-def subtype(er: str | None, pr: str | None, her2: str | None) -> str | None:
-    """HR+/HER2−, HR+/HER2+, HR−/HER2+ or triple-negative; None when a value is
-    missing or equivocal, because a guess here would mislead."""
-    if her2 not in ("positive", "negative"):
-        return None
-    hr_positive = "positive" in (er, pr)
-    if not hr_positive and (er != "negative" or pr != "negative"):
-        return "HER2+" if her2 == "positive" else None
-    if hr_positive:
-        return "HR+/HER2+" if her2 == "positive" else "HR+/HER2-"
-    return "HR-/HER2+" if her2 == "positive" else "triple-negative"
 
 
 def derive(values: dict[str, Any], lists: dict[str, Any]) -> dict[str, Any]:

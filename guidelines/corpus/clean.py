@@ -42,6 +42,8 @@ _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _ENLARGE = re.compile(r"\[Enlarge\]\([^)]*\)", re.IGNORECASE)
 # [text](url "title") — the title part is optional; text may hold one level of brackets.
 _LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+# Promo "cards": a link whose label spans lines (title + teaser) points elsewhere.
+_CARD_LINK = re.compile(r"\[[^\[\]]*\n[^\[\]]*\]\([^)]*\)")
 _LINK_ONLY_LINE = re.compile(r"^(?:[-*]\s+)?(?:\[[^\]]*\]\([^)]*\)[\s,.;:-]*)+$")
 _TABLE_CAPTION = re.compile(r"^(?:\*\*)?Table \d+(?:[.:]|\s*$)")
 # "(RY-boh-SY-klib SUK-sih-nayt)": pronunciation guides under drug names.
@@ -100,7 +102,11 @@ def heading_anchors(markdown: str, page_url: str) -> dict[str, str]:
     anchors: dict[str, str] = {}
     for label, target in _LINK.findall(markdown):
         url = urlsplit(absolute_url(target, page_url))
-        if url.fragment and url.netloc == page.netloc and url.path.rstrip("/") == page.path.rstrip("/"):
+        if (
+            url.fragment
+            and url.netloc == page.netloc
+            and url.path.rstrip("/") == page.path.rstrip("/")
+        ):
             key = _heading_key(to_plain_text(label))
             anchors.setdefault(key, url.fragment)
     return anchors
@@ -116,11 +122,14 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     for line in lines:
         stripped = line.strip()
         starts_block = (
-            not stripped
-            or stripped.startswith(("#", "|", ">"))
-            or _LIST_ITEM.match(stripped)
+            not stripped or stripped.startswith(("#", "|", ">")) or _LIST_ITEM.match(stripped)
         )
-        if out and out[-1].strip() and not starts_block and not out[-1].lstrip().startswith(("#", "|")):
+        if (
+            out
+            and out[-1].strip()
+            and not starts_block
+            and not out[-1].lstrip().startswith(("#", "|"))
+        ):
             out[-1] = f"{out[-1].rstrip()} {stripped}"
         else:
             out.append(stripped)
@@ -152,7 +161,9 @@ def _merge_drug_facts(lines: list[str]) -> list[str]:
 def clean_markdown(markdown: str, page_url: str) -> str:
     """Cleaned Markdown: headings kept, links absolute, noise and dropped sections gone,
     one paragraph or list item per line, blocks separated by blank lines."""
-    lines = _join_wrapped_lines(strip_front_matter(markdown).splitlines())
+    body = _IMAGE.sub("", strip_front_matter(markdown))
+    body = _CARD_LINK.sub("\n", body)
+    lines = _join_wrapped_lines(body.splitlines())
     lines = _merge_drug_facts(lines)
     out: list[str] = []
     drop_level = 0  # while > 0, skip until a heading at this level or higher

@@ -41,7 +41,7 @@ ABBREVIATION_CASE = {
 HER2_LOWER_RE = re.compile(r"her\b|her[\s-]")
 
 # Between two names of one coordinated list: "ER and PR", "ER/PR", "ER, PR, and HER2".
-JOINER_RE = re.compile(r"(?i)\s*(?:\([^()]{0,30}\)\s*)?(?:,\s*(?:and\s+)?|/|&|\+|\s(?:and|or)\s)\s*(?:\.\s*)?")
+JOINER_RE = re.compile(r"(?i)\s*(?:\([^()]{0,30}\)\s*)?(?:,\s*(?:and\s+)?|/|&|\+|\s(?:and|or)\s)\s*(?:\.\s*)?|-")
 
 # A polarity word; OCR tolerant ("Positlve", "NEGATlVE", "POSITIVI").
 _POS = r"p[o0]s[il1!|]t[il1!|]v[eil1]?|pos\b|\+ve\b|reactive"
@@ -77,12 +77,12 @@ STATUS_RE = re.compile(
 )
 # Signs straight after a name: "ER+", "ER (-)", "PR -ve"; not "ER- clone SP1".
 SIGN_RE = re.compile(
-    r"\s?\(?\s*(?P<sign>\+{1,3}|-|pos\b|neg\b)\s*\)?(?=\s*(?:$|[,;/.)(]|and\b|or\b|(?:PR|PgR|HER|Her|Ki|ER)\b))"
+    r"\s?\(?\s*(?P<sign>\+{1,3}|-(?![A-Za-z])|pos\b|neg\b)\s*\)?(?=\s*(?:$|[,;/.)(]|and\b|or\b|(?:PR|PgR|HER|Her|Ki|ER)\b))"
 )
 # "positive for ER", "NEGATIVE. FOR HER-2", "weakly positive for the expression of".
 PREFIX_STATUS_RE = re.compile(
     rf"(?:(?P<neg>{_NEG})|(?P<pos>{_POS})|(?P<eqv>{_EQV}))"
-    r"(?:\s*\([^)]{0,20}\))?\.?\s+(?:staining\s+|immunoreactivity\s+)?for\s+(?:the\s+)?"
+    r"(?:\s*\([^)]{0,20}\))?\.?\s+(?:staining\s+|immunoreactivity\s+)?for\.?\s+(?:the\s+)?"
     r"(?:(?:presence|expression)\s+of\s+)?(?:nuclear\s+)?$",
     _I,
 )
@@ -155,7 +155,23 @@ KI67_LEVEL_RE = re.compile(r"(?i)^\W{0,5}(?:index\s+)?(?:is\s+)?(?P<level>low|hi
 # validation studies. A value read there is not this patient's.
 BOILERPLATE_RE = re.compile(
     r"(?i)patients|clinical\s+trials?|trastuzumab|hercep?tin\b|randomly|concordance|\bsamples\b"
-    r"|literature|may\s+not\s+indicate|for\s+all\b|regardless|scoring\s+(?:criteri|system)"
+    r"|literature|may\s+not\.?\s+indicate|categor(?:y|ies)\s+for\b|correlation\s+of\s+(?:mean\s+)?H-?\s?score|for\s+all\b|regardless|scoring\s+(?:criteri|system)"
     r"|criterion|validat|survival|likelihood|\bcases\s+(?:are|were)|blindly|cell\s+lines"
     r"|those\s+with|package\s+insert"
 )
+
+# Stain-run codes in a slide list: "ER-C. PR-C. HER2-C. NEG-HER2. NEG CONT." name control
+# slides, not results.
+CONTROL_BEFORE_RE = re.compile(r"(?:NEG|POS)[-\s]?$")
+CONTROL_AFTER_RE = re.compile(r"-C\b")
+# "Performed on another specimen (S-xx). Results: POSITIVE": a result from the biopsy follows.
+ELSEWHERE_RE = re.compile(r"(?i)(?:previously\s+)?performed(?:\s+previously)?\s+on\s+")
+RESULTS_LABEL_AHEAD_RE = re.compile(r"(?i)[^;]{0,40}?\bresults?\s*[:.-]")
+# An H-score semiquantitation: "(0: 91%; 1+: 8%; 2+: 1%; 3+: 0%)": 9% of cells stain.
+HSCORE_BINS_RE = re.compile(r"\(\s*0\s*:\s*(?P<zero>\d{1,3})\s*%\s*[;,]\s*1\s*\+\s*:")
+# "ER/PR: 95%/0%": one percentage per name of the list.
+SLASH_PERCENT_RE = re.compile(
+    r"[\s:=-]{0,4}(?P<a>\d{1,3})\s*%\s*/\s*(?P<b>\d{1,3})\s*%(?:\s*/\s*(?P<c>\d{1,3})\s*%)?"
+)
+# A polarity word straight after a dash: "Estrogen receptor -. positive reaction" (a separator).
+DASH_THEN_WORD_RE = re.compile(rf"[\s.:-]{{0,4}}(?:{_POS}|{_NEG}|{_EQV})", _I)

@@ -60,6 +60,8 @@ class _Value:
     start: int         # absolute offsets of the value words
     end: int
     how: str           # word, prefix, sign, slash, percent, allred, hscore
+    percent: float | None = None  # "ER/PR: 95%/0%": this name's own percentage
+    elsewhere: bool = False       # "Performed on another specimen. Results: ..."
 
 
 def _mentions(text: str) -> list[_Mention]:
@@ -76,6 +78,11 @@ def _mentions(text: str) -> list[_Mention]:
                 continue
         elif kind == "her2" and P.HER2_LOWER_RE.match(original):
             continue  # the pronoun "her", not HER2
+        if kind in ("er", "pr", "her2") and (
+            P.CONTROL_BEFORE_RE.search(text, max(0, m.start() - 4), m.start())
+            or P.CONTROL_AFTER_RE.match(text, m.end())
+        ):
+            kind = "other"  # "NEG-HER2", "ER-C": a slide in a stain list
         out.append(_Mention(kind, m.start(), m.end()))
     return out
 
@@ -111,7 +118,14 @@ def _find_value(text: str, start: int, stop: int, allow_label: bool = True) -> _
     """The first value word after a name, unless the text in between says this is not a
     result (a method, a cut-off, a legend)."""
     window = text[start:stop]
+    elsewhere = False
     for m in P.STATUS_RE.finditer(window):
+        if (
+            m.lastgroup == "unknown" and not elsewhere and P.ELSEWHERE_RE.match(m.group())
+            and P.RESULTS_LABEL_AHEAD_RE.match(window, m.end())
+        ):
+            elsewhere = True  # the result of the other specimen follows its label
+            continue
         gap = window[: m.start()]
         if len(gap) > _MAX_LABELLED_GAP:
             return None
@@ -121,7 +135,7 @@ def _find_value(text: str, start: int, stop: int, allow_label: bool = True) -> _
             return None
         if P.GUARD_BEFORE_RE.search(gap) or P.GUARD_AFTER_RE.match(window[m.end():]):
             return None
-        return _Value(_status_kind(m), start + m.start(), start + m.end(), "word")
+        return _Value(_status_kind(m), start + m.start(), start + m.end(), "word", elsewhere=elsewhere)
     return None
 
 
@@ -150,6 +164,11 @@ def _receptor_details(detail: str) -> dict:
             attrs["percent_range"] = [_number(lo), _number(hi)]
         if cmp:
             attrs["percent_comparator"] = "<" if cmp in ("<", "less than", "under") else ">"
+    m = P.HSCORE_BINS_RE.search(detail)
+    if m and int(m.group("zero")) <= 100:
+        attrs["percent"] = 100 - int(m.group("zero"))
+        attrs.pop("percent_range", None)
+        attrs.pop("percent_comparator", None)
     m = P.ALLRED_RE.search(detail)
     if m:
         attrs["allred"] = int(m.group("score") or m.group("score2"))
@@ -245,7 +264,16 @@ def _receptor_finding(
     if not shared:
         detail_from = max(member.end, value.end) if value.how != "prefix" else member.end
         detail, _ = _following(text, member.end, own_stop, (detail_from - member.end) + 90)
+        if value.how == "prefix":
+            # "NEGATIVE FOR ER, WEAKLY POSITIVE FOR PR": the next clause is another name's.
+            cut = re.search(r"[,;]", detail)
+            nxt = P.STATUS_RE.search(detail)
+            ends = [m.start() for m in (cut, nxt) if m]
+            if ends:
+                detail = detail[: min(ends)]
         attrs = _receptor_details(detail)
+        if value.percent is not None:
+            attrs["percent"] = _number(value.percent)
         end = _extend_paren(text, end, own_stop, start)
         # "0% positive" / "2% positive cells": the number is the result, the word its unit.
         if (
@@ -254,6 +282,8 @@ def _receptor_finding(
             and attrs.get("percent") is not None
         ):
             status = _status_from_numbers(attrs) or status
+    if value.elsewhere:
+        attrs["performed_elsewhere"] = True
     if status == "positive":
         pct = attrs.get("percent")
         if _LOW_POSITIVE_RE.search(text, max(0, value.start - 4), value.end) or (
@@ -318,18 +348,20 @@ def _her2_findings(
         if m:
             method = "ish" if re.match(r"(?i)[FCSD]?ISH|in", m.group("method")) else "ihc"
     if score:
-        s_start, s_end = member.end + score[1], member.end + score[2]
-        out.append(_make(text, "her2_ihc_score", score[0], member.start, s_end, 0.93,
-                         {}))
+        out.append(_make(text, "her2_ihc_score", score[0], member.start, member.end + score[2], 0.93, {}))
     attrs: dict = {}
     kind = value.kind if value else None
     if kind == "unknown":
         kind = None
+    if kind == "pos" and value.how == "word" and _PERCENT_BEFORE_RE.search(text, member.end, value.start):
+        kind = None  # "HER2: High (70% positive cells)": a percentage of cells is not a HER2 call
+    if value is not None and value.elsewhere:
+        attrs["performed_elsewhere"] = True
     ish_from_word = kind in ("amp", "ampnot") or (method == "ish" and kind in ("pos", "neg", "eqv", "pending"))
     if ish_from_word:
         start = min(member.start, value.start)
         end = _extend_paren(text, max(member.end, value.end), stop, start)
-        ish_attrs = _ish_numbers(text[member.end: min(stop, end + 80)])
+        ish_attrs = _ish_numbers(text[member.end: end + 100])
         if kind == "pending":
             out.append(_make(text, "her2_ish", None, start, end, 0.9, {"pending": True, **ish_attrs}))
         else:
@@ -386,7 +418,8 @@ def _ish_findings(text: str, mention: _Mention, stop: int) -> list[Finding]:
     if re.search(r"(?i)recommend|if\b|reflex", prefix):
         return []
     end = _extend_paren(text, value.end, stop)
-    attrs = _ish_numbers(text[mention.end: min(stop, end + 120)])
+    # The ratio often follows under its own name ("HER2/CEP17 ratio 1.3"): look past `stop`.
+    attrs = _ish_numbers(text[mention.end: end + 120])
     if value.kind == "pending":
         return [_make(text, "her2_ish", None, mention.start, end, 0.88, {"pending": True})]
     return [_make(text, "her2_ish", _ISH_VALUE[value.kind], mention.start, end, 0.93, attrs)]
@@ -448,11 +481,30 @@ def extract(text: str) -> list[Finding]:
                 word = slash.group(name)
                 k = "pos" if word.startswith(("p", "P", "+")) else "neg"
                 values[i] = _Value(k, slash.start(name), slash.end(name), "slash")
+        elif (
+            len(group) > 1 and all(g.kind in ("er", "pr") for g in group)
+            and (pct := P.SLASH_PERCENT_RE.match(text, end, stop))
+            and len([g for g in pct.groups() if g]) == len(group)
+        ):
+            # "ER/PR: 95%/0%": each percentage is its name's result (>= 1% positive).
+            for i, name in enumerate(("a", "b", "c")[: len(group)]):
+                number = float(pct.group(name))
+                if number > 100:
+                    values = [None] * len(group)
+                    break
+                k = "pos" if number >= 1 else "neg"
+                values[i] = _Value(k, pct.start(name), pct.end(name) + 1, "slash", percent=number)
         else:
             # Each name in "ER+, PR-" or "ER (+), PR (-)" keeps its own sign; names
             # without one share the value that follows the list ("ER and PR positive").
             for i, member in enumerate(group):
                 s = P.SIGN_RE.match(text, member.end, own_stops[i])
+                if s and s.group("sign") == "-" and (
+                    text[s.end("sign"): s.end("sign") + 1].isalpha()
+                    or P.DASH_THEN_WORD_RE.match(text, s.end("sign"))
+                ):
+                    # "ER-PR" is a hyphen; "Estrogen receptor -. positive" a separator.
+                    s = None
                 if s:
                     values[i] = _Value(_sign_kind(s.group("sign")), s.start("sign"), s.end(), "sign")
             if values[-1] is None:
@@ -484,20 +536,22 @@ def _pending(findings: list[Finding], field: str) -> bool:
 
 
 def her2_call(ihc: str | None, ish: str | None, stated: str | None) -> str | None:
-    """ASCO/CAP 2018: ISH decides when done; otherwise the IHC score; else the stated call."""
+    """ASCO/CAP 2018 from the parts: ISH decides when done; otherwise a status the
+    pathologist stated (often integrating a test this report does not show); otherwise
+    the IHC score (3+ positive, 0/1+ negative, 2+ equivocal)."""
     if ish == "amplified":
         return "positive"
     if ish == "not amplified":
         return "negative"
+    if stated is not None:
+        return stated
     if ihc == "3+":
         return "positive"
     if ihc in ("0", "1+", "0-1+"):
         return "negative"
-    if ihc == "2+":
+    if ihc == "2+" or ish == "equivocal":
         return "equivocal"
-    if ish == "equivocal" and stated is None:
-        return "equivocal"
-    return stated
+    return None
 
 
 def her2_low(ihc: str | None, ish: str | None, status: str | None) -> bool | None:
@@ -527,19 +581,22 @@ def summarize(findings: list[Finding]) -> dict:
             out[f"{name}_pending"] = True
     ihc = _first(findings, "her2_ihc_score")
     ish = _first(findings, "her2_ish")
-    stated = _first(findings, "her2_status")
+    stated = next((f for f in findings if f.field == "her2_status" and f.value is not None
+                   and not f.derived), None)
     ihc_v = ihc.value if ihc else None
     ish_v = ish.value if ish else None
     status = her2_call(ihc_v, ish_v, stated.value if stated else None)
     out["her2_status"] = status
+    if status is None and _pending(findings, "her2_status"):
+        out["her2_pending"] = True
     out["her2_ihc_score"] = ihc_v
     out["her2_ish"] = ish_v
     if ish_v is None and _pending(findings, "her2_ish"):
         out["her2_ish_pending"] = True
-    if ish and "ratio" in ish.attributes:
-        out["her2_ratio"] = ish.attributes["ratio"]
-    if ish and "copy_number" in ish.attributes:
-        out["her2_copy_number"] = ish.attributes["copy_number"]
+    for key, name in (("ratio", "her2_ratio"), ("copy_number", "her2_copy_number")):
+        f = next((f for f in findings if f.field == "her2_ish" and key in f.attributes), None)
+        if f:
+            out[name] = f.attributes[key]
     out["her2_low"] = her2_low(ihc_v, ish_v, status)
     ki = _first(findings, "ki67_percent")
     out["ki67_percent"] = ki.value if ki else None

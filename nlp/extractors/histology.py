@@ -36,7 +36,7 @@ _HISTOLOGY = [
     ("lobular carcinoma in situ",
      rf"lobular{_SEP}carcinoma[\s.,-]*(?:\(\w+\)\s*)?in[\s-]+situ|\bLCIS\b"),
     ("invasive micropapillary carcinoma", rf"(?:{_INV}{_SEP})?micro-?papillary{_SEP}(?:\w+{_SEP})?carcinoma{_NOT_IN_SITU}"),
-    ("mucinous carcinoma", rf"(?:{_INV}{_SEP})?(?:mucinous|colloid){_SEP}(?:\w+{_SEP})?carcinoma{_NOT_IN_SITU}"),
+    ("mucinous carcinoma", rf"(?:{_INV}{_SEP})?(?:mucinous|colloid)(?:\s*\((?:mucinous|colloid)\))?{_SEP}(?:\w+{_SEP})?carcinoma{_NOT_IN_SITU}"),
     ("tubular carcinoma", rf"(?:{_INV}{_SEP})?tubular{_SEP}carcinoma{_NOT_IN_SITU}"),
     ("medullary carcinoma", rf"(?:atypical{_SEP})?medullary{_SEP}carcinoma"),
     ("metaplastic carcinoma", rf"metaplastic{_SEP}(?:\w+{_SEP})?carcinoma"),
@@ -145,10 +145,14 @@ _WINDOWS = {"carc": (90, 45), "grade": (70, 40), "score": (60, 25), "diff": (40,
             "margin": (100, 70), "lvi": (70, 50), "side": (5, 60), "tnml": (2, 4)}
 
 
-def _anchors(text: str) -> dict[str, list[tuple[int, int]]]:
+def _lower(text: str) -> str:
     low = text.lower()
-    if len(low) != len(text):
+    if len(low) != len(text):  # a few Unicode letters change length when lower-cased
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
+
+
+def _anchors(low: str) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in _WINDOWS}
     for m in _ANCHOR_RE.finditer(low):
         kind = m.lastgroup
@@ -191,7 +195,7 @@ def _context_before(text: str, start: int, width: int = 80) -> str:
 
 def _histology(text: str, anchors) -> list[Finding]:
     out = []
-    for m in _around(_HISTOLOGY_RE, text, anchors["carc"], "carc"):
+    for m in _around(_HISTOLOGY_RE, anchors["low"], anchors["carc"], "carc"):
         idx = int(m.lastgroup[1:])
         name = _HISTOLOGY[idx][0]
         conf = 0.92
@@ -213,9 +217,9 @@ def _dcis_grade(text: str, start: int) -> bool:
 
 def _grades(text: str, anchors) -> list[Finding]:
     out = []
-    for m in _around(_GRADE_RE, text, anchors["grade"], "grade"):
+    for m in _around(_GRADE_RE, anchors["low"], anchors["grade"], "grade"):
         kind = (m.group("kind") or "").lower()
-        if kind == "nuclear" or re.search(r"nuclear\s*\.?\s*$", text[max(0, m.start() - 10): m.start()]):
+        if kind == "nuclear" or re.search(r"(?i)nuclear\s*\.?\s*$", text[max(0, m.start() - 10): m.start()]):
             continue
         g = _grade_value(m.group("g"))
         if g is None:
@@ -238,12 +242,12 @@ def _grades(text: str, anchors) -> list[Finding]:
         conf = 0.9 if m.group("g") else 0.75
         attrs = {"dcis": True} if _dcis_grade(text, m.start()) else {}
         out.append(_finding(text, "grade", g, m.start(), m.end(), 0.4 if attrs else conf, attrs))
-    for m in _around(_SCORE_RE, text, anchors["score"], "score"):
+    for m in _around(_SCORE_RE, anchors["low"], anchors["score"], "score"):
         s = int(m.group("s")) if m.group("s") else _WORD_NUM[m.group("w").lower()]
         g = 1 if s <= 5 else 2 if s <= 7 else 3
         out.append(_finding(text, "grade", g, m.start(), m.end(), 0.88, {"nottingham_score": s},
                             derived=True))
-    for m in _around(_DIFF_RE, text, anchors["diff"], "diff"):
+    for m in _around(_DIFF_RE, anchors["low"], anchors["diff"], "diff"):
         g = _DIFF[(m.group("d2") or m.group("d")).lower()]
         attrs = {"from": "differentiation"}
         conf = 0.7
@@ -264,15 +268,15 @@ def _margins(text: str, anchors) -> list[Finding]:
     taken: list[tuple[int, int]] = []
     for regex, value, conf in ((_MARGIN_CLOSE_RE, "close", 0.85), (_MARGIN_NEG_RE, "negative", 0.88),
                                (_MARGIN_POS_RE, "positive", 0.85)):
-        for m in _around(regex, text, anchors["margin"], "margin"):
+        for m in _around(regex, anchors["low"], anchors["margin"], "margin"):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             v = value
-            if value == "negative" and re.search(r"\b(?:for|of)\s+(?:the\s+)?(?:DCIS|in\s+situ)", text[m.end(): m.end() + 20]):
+            if value == "negative" and re.search(r"(?i)\b(?:for|of)\s+(?:the\s+)?(?:DCIS|in\s+situ)", text[m.end(): m.end() + 20]):
                 continue
             taken.append((m.start(), m.end()))
             out.append(_finding(text, "margins", v, m.start(), m.end(), conf))
-    for m in _around(_MARGIN_DIST_RE, text, anchors["margin"], "margin"):
+    for m in _around(_MARGIN_DIST_RE, anchors["low"], anchors["margin"], "margin"):
         d, u = (m.group("d"), m.group("u")) if m.group("d") else (m.group("d2"), m.group("u2"))
         cmp = m.group("cmp") or m.group("cmp2")
         attrs = {"distance_mm": _mm(d, u)}
@@ -284,18 +288,18 @@ def _margins(text: str, anchors) -> list[Finding]:
 
 def _lvi(text: str, anchors) -> list[Finding]:
     out = []
-    for m in _around(_LVI_RE, text, anchors["lvi"], "lvi"):
+    for m in _around(_LVI_RE, anchors["low"], anchors["lvi"], "lvi"):
         attrs = {}
         if _PERINODAL_RE.search(text[max(0, m.start() - 12): m.start()]):
             attrs["dermal_or_perinodal"] = True
         if m.group("pre"):
             out.append(_finding(text, "lymphovascular_invasion", "absent", m.start(), m.end(), 0.9, attrs))
             continue
-        a = _LVI_AFTER_RE.match(text, m.end(), min(len(text), m.end() + 40))
+        a = _LVI_AFTER_RE.match(anchors["low"], m.end(), min(len(text), m.end() + 40))
         if a:
             value = "absent" if a.group("neg") else "present"
             out.append(_finding(text, "lymphovascular_invasion", value, m.start("name"), a.end(), 0.9, attrs))
-        elif re.search(r"\b(?:with|shows?|showing|and|including|focal|extensive|presence\s+of)\s+(?:\w+\s+)?$", text[max(0, m.start() - 25): m.start()]):
+        elif re.search(r"(?i)\b(?:with|shows?|showing|and|including|focal|extensive|presence\s+of)\s+(?:\w+\s+)?$", text[max(0, m.start() - 25): m.start()]):
             out.append(_finding(text, "lymphovascular_invasion", "present", m.start("name"), m.end(), 0.75, attrs))
     for m in _around(_LVI_TNM_RE, text, anchors["tnml"], "tnml"):
         if not _TNM_NEAR_RE.search(text, max(0, m.start() - 40), min(len(text), m.end() + 20)):
@@ -307,7 +311,7 @@ def _lvi(text: str, anchors) -> list[Finding]:
 
 def _laterality(text: str, anchors) -> list[Finding]:
     out = []
-    for m in _around(_LATERALITY_RE, text, anchors["side"], "side"):
+    for m in _around(_LATERALITY_RE, anchors["low"], anchors["side"], "side"):
         if m.group("lab"):
             out.append(_finding(text, "laterality", m.group("lab").lower(), m.start(), m.end(), 0.95))
             continue
@@ -319,7 +323,9 @@ def _laterality(text: str, anchors) -> list[Finding]:
 
 
 def extract(text: str) -> list[Finding]:
-    anchors = _anchors(text)
+    low = _lower(text)
+    anchors = _anchors(low)
+    anchors["low"] = low
     return (_histology(text, anchors) + _grades(text, anchors) + _margins(text, anchors)
             + _lvi(text, anchors) + _laterality(text, anchors))
 

@@ -19,7 +19,8 @@ FIELDS = ("t_category", "n_category", "m_category", "stage_group")
 # OCR confuses 0/O/o and 1/I/l/i; these are read as digits only inside a category token.
 _DIGIT = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "|": "1"})
 
-_B = r"(?<![A-Za-z0-9])"
+# "AJCCpN0(sn)" runs the prefix into the edition's name.
+_B = r"(?:(?<![A-Za-z0-9])|(?<=AJCC))"
 # "p", "yp", "c", "yc", "r", "a"; "p T2" and "p.T2" occur after OCR.
 _T_PRE = r"(?:(?P<tpre>[yY]?[pP]|[yY][cC]|[rR]|[cC]|a)[ .]?)"
 _T_VAL = (
@@ -29,12 +30,12 @@ _T_VAL = (
 )
 _N_PRE = r"(?:(?P<nsn>\(sn\)\s?|sn\s?)?(?P<npre>[yY]?[pP]|[cC])?[ .]?)"
 _N_VAL = (
-    r"(?P<nletter>N?N)[ .]?(?:(?P<nnum>[0-3OoIil])(?:[ ]?(?P<nsub>\(mi\)|mic?|MIC?|[a-cA-C](?![a-z])))?"
+    r"(?P<nletter>N?N)[ .]?(?:(?P<nnum>[0-3OoIil])(?:[ ]?(?P<nsub>(?:1[ ]?)?\(mi\)|mic?|MIC?|[a-cA-C](?![a-z])))?"
     r"|(?P<nx>[Xx]))"
 )
 # Modifiers right after N: "(sn)", "(i-)", "(i +)", "(mol-)", "(I+)", " sn", "(0/3;sn)".
 _N_MOD = (
-    r"(?P<nmod>(?:\s?\((?:[iI]|mol|MOL|sn|SN|f)\s?[+-]?\s?\)|\s?\([^()]{0,10};\s?sn\)"
+    r"(?P<nmod>(?:\s?\((?:[iI]|mol|MOL|sn|SN|f)\s?[+-]?\s?\)|\s?\([^()]{0,10};\s?sn\)|[iI]\s?[+-]"
     r"|\s?sn(?![a-z]))*)"
 )
 _M_PART = (
@@ -48,15 +49,15 @@ _GAP = r"(?:[\s.,;:]{0,3}\([^()]{1,14}\)){0,2}[\s.,;:]{0,3}"
 _M_GAP = r"(?:[\s.,;:]{0,3}\([^()]{1,40}\)){0,2}[\s.,;:]{0,3}"
 
 _COMBINED_RE = re.compile(
-    _B + _T_PRE + r"?" + _T_VAL + r"(?![a-z0-9])" + _GAP + _N_PRE + _N_VAL + r"(?![a-z0-9])"
+    r"(?=[yYpPcCrRaT])" + _B + _T_PRE + r"?" + _T_VAL + r"(?![a-z0-9])" + _GAP + _N_PRE + _N_VAL + r"(?![a-z0-9])"
     + _N_MOD + r"(?:" + _M_GAP + _M_PART + r"(?![a-z0-9]))?"
 )
 # T, N or M on its own needs a prefix ("pT2", "pNO", "cM0"); the lookahead lets the
 # engine skip every position that cannot start one.
 _ALONE_RE = re.compile(
-    _B + r"(?=[yYpPcCrRas(])(?:(?P<T>" + _T_PRE + _T_VAL + r"(?![a-z0-9]))"
+    r"(?=[yYpPcCrRas(])" + _B + r"(?:(?P<T>" + _T_PRE + _T_VAL + r"(?![a-z0-9]))"
     r"|(?P<N>(?:(?P<nsn>\(sn\)\s?|sn\s?)?(?P<npre>[yY]?[pP]|[cC])[ .]?)" + _N_VAL
-    + r"(?![a-z0-9])" + _N_MOD + r")"
+    + r"(?:(?![a-z0-9])|(?=[iI]\s?[+-]))" + _N_MOD + r")"
     r"|(?P<M>(?P<mpre>[yY]?[pP]|[cC])M[ .\-]?(?P<m>[01Oo](?![0-9])|[Xx]|n/a|N/A)(?![A-Za-z0-9])"
     r"(?P<mmod>\s?\(i\s?\+\))?))"
 )
@@ -123,7 +124,7 @@ def _n_value(m: re.Match) -> tuple[str, dict]:
     if m.group("nx"):
         return "NX", attrs
     num = m.group("nnum").translate(_DIGIT)
-    sub = (m.group("nsub") or "").lower().strip("()")
+    sub = re.sub(r"[^a-z]", "", (m.group("nsub") or "").lower())
     if sub.startswith("mi"):
         sub = "mi" if num == "1" else ""
     elif sub == "c" and num == "2":
@@ -135,11 +136,11 @@ def _n_value(m: re.Match) -> tuple[str, dict]:
     if m.group("nsn") or "sn" in mod:
         attrs["sentinel"] = True
     if num == "0":
-        if "(i+)" in mod:
+        if "i+" in mod:
             value = "N0(i+)"
         elif "(mol+)" in mod:
             value = "N0(mol+)"
-        elif "(i-)" in mod:
+        elif "i-" in mod:
             attrs["itc"] = "negative"
         elif "(mol-)" in mod:
             attrs["molecular"] = "negative"

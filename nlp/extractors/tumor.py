@@ -16,6 +16,7 @@ FIELDS = (
     "tumor_size_mm",
     "nodes_positive",
     "nodes_examined",
+    "nodal_status",
     "micrometastasis",
     "isolated_tumor_cells",
     "extranodal_extension",
@@ -26,7 +27,7 @@ FIELDS = (
 _NUM = r"\d{1,3}(?:[.,]\d{1,2})?"
 # "2.5 x 1.8 x 1.2 cm", "2.4x 2.2x 2.2 cm.", "2.5. cm", "1.5 cm x 1.0 cm", "26mm".
 _SIZE_RE = re.compile(
-    r"(?<![\d.,/])(?P<dims>" + _NUM + r"(?:\s?(?:cm|mm))?(?:\.?\s?(?:x|and)\.?\s?" + _NUM
+    r"(?=\d)(?<![\d.,/])(?P<dims>" + _NUM + r"(?:\s?(?:cm|mm))?(?:\.?\s?(?:x|and|by)\.?\s?" + _NUM
     + r"(?:\s?(?:cm|mm))?){0,2})\s?\.?\s?(?P<unit>cm|mm)(?![a-z])"
 )
 _DIM_NUM_RE = re.compile(_NUM)
@@ -44,12 +45,47 @@ _SIZE_BLOCK_RE = re.compile(
     r"|specimen|fragment|cavity|approach|distance|within|away|\bdeep\b|separat|\bclip|\bcore"
     r"|aggregate|portion|weigh|\bsum\b|more than|less than|greater than|not more|[<>]"
     r"|\bup to\b|ranging|breast measur|tissue measur|\bbed\b|previous|prior"
+    # "received is a 6 x 2.5 cm portion", "fibroadipose tissue 5.4 x 4 cm", "size of biopsy:",
+    # "in the axillary soft tissue, the largest measuring", "over an area of 6 cm".
+    r"|received|biops|axilla|\barea\b|adipose|fatty|fibrofat|satellite|breast tissue"
 )
 _SIZE_AFTER_BLOCK_RE = re.compile(
     r"\s?\.?\s?(?:\)\s?)?(?:from|of the|to the|to within|away|deep to|proximal|distal|in length"
-    r"|long\b|but|or less|\(sum)"
+    r"|long\b|but|or less|\(sum"
+    # Where something is, not how big it is: "5 cm lateral to the biopsy cavity", "1.5 cm
+    # beneath the skin", "at 1, 2 and 5 cm increments".
+    r"|(?:lateral|medial|superior|inferior|anterior|posterior|superficial|proximal|distal)\sto\b"
+    r"|beneath|below|above|under\b|increments?"
+    # The size of the specimen, not of the tumour: "a 6 x 2.5 x 1 cm portion of tissue",
+    # "20 x 16 x 3.5 cm modified radical mastectomy", "2.2 cm of carcinoma in situ".
+    r"|(?:(?!in\s|the\s|of\s)[a-z-]+\s)?(?:portion|piece|fragment|strip|segment|ellipse|specimen"
+    r"|mastectomy|lumpectomy|excision|aggregate)\b"
+    r"|of\s(?:(?:high|intermediate|low|nuclear|grade|[a-z]+-grade)\s){0,3}(?:ductal\s|duct\s|lobular\s)?"
+    r"(?:carcinoma\sin[- ]situ|dcis|lcis))"
+)
+# "a 6.5 x 4.0 x 2.5 cm tumor", "1.9 cm of invasive carcinoma": the keyword after the size.
+_SIZE_THEN_KW_RE = re.compile(
+    r"(?:\s(?:(?:in\s)?(?:greatest\s|maximum\s|largest\s)?(?:dimension|diameter)\s)?"
+    r"(?:(?P<r3>of\sinvasive\s(?:ductal\s|lobular\s)?(?:carcinoma|tumou?r|cancer))"
+    r"|(?:[a-z-]+,?\s){0,2}?(?:(?P<r2>tumou?r|carcinoma|neoplasm)|(?P<r1>mass|lesion|nodule))\b)"
+    # "2.8 cm. gray-white, ill-defined mass" (OCR period), but not "1.5 cm. Tumor; 1.3 cm"
+    r"|\.\s(?:[a-z-]+,?\s){1,3}?(?:(?P<r2b>tumou?r|carcinoma|neoplasm)|(?P<r1b>mass|lesion|nodule))\b)"
+)
+# "free of tumor by at least 1 cm", "negative for carcinoma": not the tumour's size.
+_KW_NEGATED_RE = re.compile(
+    r"(?:free\sof|negative\sfor|\bno|without)[.:]?\s(?:residual\s|invasive\s)?$")
+# "negative for invasive carcinoma by 1.2 cm": a distance.
+_BY_RE = re.compile(r"\W{0,3}by\b")
+# Where a size sits: the gross description (specimen as received, cut sections) or the
+# diagnosis. The last heading or gross phrase before the size decides.
+_GROSS_OR_DX_RE = re.compile(
+    r"(?P<gross>gross\s(?:description|examination|exam)|macroscopic|received\s(?:fresh|in\sformalin"
+    r"|labell?ed)|sectioning\sreveals|cut\ssection|serially\ssectioned|on\ssectioning|cut\ssurface)"
+    r"|(?P<dx>diagnos[ie]s|impression|microscopic|conclusion|synoptic|summary|comment)"
 )
 _SITU_AFTER_RE = re.compile(r"\s?(?:in[- ]situ|bed)")
+# "infiltrating and intraductal carcinoma": the carcinoma is (also) invasive.
+_INVASIVE_AND_RE = re.compile(r"(?:invasive|infiltrating|intiltrating)\s(?:[a-z]+\s)?and\s\S+\s$")
 _SITU_BEFORE_RE = re.compile(r"(?:in[- ]?situ|dcis|intraductal)\W{0,3}$")
 
 _WORDS = {
@@ -59,17 +95,19 @@ _WORDS = {
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
 }
 _COUNT = (
-    r"(?:\d{1,2}|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?:\d{1,2}|zero|(?:twenty|thirty|forty)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
 # Node counts are read around each mention of a node (cheap to find), not by scanning
 # the whole report with every pattern.
-_NODE_WORD_RE = re.compile(r"lymph ?nodes?\b|\bnodes?\b|\blns?\b|lymphono\w*")
+# The lookaheads let the engine skip positions that cannot start a match (2x faster).
+_NODE_WORD_RE = re.compile(r"(?=[ln])(?:lymph ?nodes?\b|\bnodes?\b|\blns?\b|lymphono\w*)")
 # "2 of 14 lymph nodes", "ONE OUT OF TWO LYMPH NODES (1/2)", "Multiple (4 of 25) right
 # axillary lymph nodes", "TWO OF TWENTY-SIX (2/26) LEFT AXILLARY LYMPH NODES".
 _OF_BEFORE_RE = re.compile(
-    r"(?<![\w/])(?P<pos>" + _COUNT + r")\s(?:out\s)?of\s(?:the\s)?(?P<exam>" + _COUNT + r")\)?:?"
+    r"(?<![\w/])(?P<pos>" + _COUNT + r")\s(?:\(\d{1,2}\)\s)?(?:out\so[fr]|of)\.?\s(?:the\s)?"
+    r"(?P<exam>" + _COUNT + r")(?:\s\(\d{1,2}\))?\)?:?"
     r"(?:\s?\(\d{1,2}/\d{1,2}\))?\s(?:[a-z-]+[,.]?\s){0,4}$"
 )
 # "negative for metastatic carcinoma in 13 lymph nodes".
@@ -82,10 +120,74 @@ _NEG_IN_BEFORE_RE = re.compile(
 _NEG_COUNT_BEFORE_RE = re.compile(
     r"(?<![\w/])\(?(?P<exam>" + _COUNT + r")\)?\s(?:\(\d{1,2}\)\s)?(?:[a-z-]+\s){0,3}$"
 )
-_NEG_AFTER_NODE_RE = re.compile(r",?\s(?:are\s|is\s|all\s)*(?:negative|free\sof|benign|without)")
+_NEG_AFTER_NODE_RE = re.compile(
+    r"[,.:]?\s(?:are\s|is\s|all\s)*(?:negative|free\sof|benign|without"
+    r"|no\s(?:evidence\sof\s)?(?:metastatic\s)?(?:cancer|tumou?r|carcinoma|malignancy|metastas[ie]s)"
+    r"\s(?:is\s)?(?:seen|identified|present)|with\sno\s(?:evidence\sof\s)?(?:metasta|tumou?r|carcinoma"
+    r"|malignan))"
+)
+# "ONE (1) LYMPH NODE POSITIVE FOR METASTATIC CARCINOMA", "ONE LYMPH NODE, POSITIVE FOR
+# CARCINOMA", "two axillary lymph nodes with metastatic carcinoma".
+_OF_END_RE = re.compile(r"\b(?:of|or)\.?\s$")
+_POS_COUNT_BEFORE_RE = re.compile(
+    r"(?<![\w/])(?P<pos>" + _COUNT + r")\s(?:\(\d{1,2}\)\s)?(?:[a-z-]+\s){0,3}$"
+)
+# "METASTATIC CARCINOMA IN LYMPH NODES, 3 OF 3", "intramammary lymph node, 1 of 1".
+_OF_AFTER_RE = re.compile(
+    r",?\s\(?(?P<pos>" + _COUNT + r")\s(?:out\s)?of\.?\s(?P<exam>" + _COUNT + r")\b(?!\s?(?:cm|mm))"
+)
+# "Lymph node (1), negative for tumor", "lymph nodes (3) are negative".
+_PAREN_NEG_AFTER_RE = re.compile(
+    r"\s?\((?P<exam>\d{1,2})\)[,.]?\s(?:is\s|are\s|all\s)*(?:negative|free\sof|benign)"
+)
+# "A single (of 5) left axillary lymph node is positive for metastatic carcinoma".
+_ONE_OF_BEFORE_RE = re.compile(
+    r"(?<![\w/])(?:a\s)?(?:single|one)\s\(of\s(?P<exam>\d{1,2})\)\s(?:[a-z-]+\s){0,3}$"
+)
+_POS_AFTER_NODE_RE = re.compile(
+    r"[,.]?\s(?:(?:is|are|was)\s)?(?:positive|involved|with\smetasta|contain|shows?\smetasta)"
+)
+# "metastatic carcinoma in one lymph node", "carcinoma involving a single axillary node".
+_IN_COUNT_BEFORE_RE = re.compile(
+    r"(?:metasta\w*|carcinoma|tumou?r|malignancy)\s(?:(?:is|was)\s)?(?:(?:present|identified|seen)\s)?"
+    r"(?:in|involving|to)\s(?:a\s)?(?P<pos>one|single|two|three|four|five|six|seven|eight|nine"
+    r"|\d{1,2})\s(?:[a-z-]+\s){0,3}$"
+)
+# Node statements without a count. Negative: "Lymph nodes, right sentinel, excision:
+# Negative for tumor.", "SENTINEL LYMPH NODE #2 -. NEGATIVE FOR METASTATIC TUMOR",
+# "lymph nodes with no evidence of metastatic disease", "no lymph node metastasis".
+# The gap stays in the statement: a "." only after ":" or "-" ("#2 -. NEGATIVE").
+_QUAL_GAP = r"(?:[^.;0-9]|(?<=[-:])\.){0,70}?"
+_TUMOUR_WORD = (
+    r"(?:metastatic\s|residual\s|invasive\s)?(?:tumou?r|carcinoma|malignan\w*|metastas[ie]s"
+    r"|metastatic\s(?:disease|carcinoma|tumou?r)|neoplas\w*|cancer|disease)"
+)
+_QUAL_NEG_AFTER_RE = re.compile(
+    r"(?P<gap>" + _QUAL_GAP + r")\b(?:negative\s(?:for\s" + _TUMOUR_WORD + r"|\.|$|,)"
+    r"|no\s(?:evidence\sof\s|definite\s)?" + _TUMOUR_WORD + r"|free\sof\s" + _TUMOUR_WORD + r"|benign\b)"
+)
+_QUAL_NEG_BEFORE_RE = re.compile(
+    r"(?:negative\sfor|\bno|free\sof)\s(?:evidence\sof\s)?" + _TUMOUR_WORD
+    + r"\s(?:is\s|are\s|was\s)?(?:identified\s|seen\s|present\s)?(?:in|within)\s(?:all\s|both\s|any\s)?"
+    r"(?:of\s)?(?:the\s)?(?:[a-z-]+\s){0,3}$"
+    r"|\bno\s$"
+)
+# Cheap tests that let the costly patterns be skipped.
+_NEG_WORD_RE = re.compile(r"negative|\bno\s|free\sof|benign")
+_IN_CUE_RE = re.compile(r"\s(?:in|involving|to)\s")
+_QUAL_NODE_NEG_RE = re.compile(r"\s(?:metastas[ie]s|metastatic\s(?:disease|carcinoma))")
+_QUAL_POS_RE = re.compile(r"metasta|carcinoma|positive|tumou?r\scells|malignan|involved")
+_QUAL_SKIP_RE = re.compile(
+    r"frozen|touch\sprep|intraoperative|imprint|pending|to\sfollow|not\s(?:identified|submitted"
+    r"|received|present|sampled|examined)|\bnone\b|no\s(?:lymph\s)?nodes?\s(?:are\s|were\s)?"
+    r"(?:identified|found|present|seen|submitted|received)"
+)
 _FRACTION_RE = re.compile(r"(?<![a-z\d/.,])(?P<pos>\d{1,2})\s?/\s?(?P<exam>\d{1,2})(?![\d/.,]\d)")
+# "lymph nodes from the proximal 1/3 of the axillary tail": a part of something.
+_FRACTION_OF_RE = re.compile(r"\s(?:of|OF)\b")
 _ROMAN_FRACTION_RE = re.compile(r"\((?:No\.?\s)?(?P<pos>[IVXL]{1,6})/(?P<exam>[IVXL]{1,7})\)")
-_NODE_CONTEXT_RE = re.compile(r"node|nodal|lymph|sentinel|axill|\bln|pn|metasta")
+_NODE_CONTEXT_RE = re.compile(
+    r"node|nodal|lymph|sentinel|axill|\bln|pn|metasta|intramammary|level\s(?:i{1,3}|[123])\b")
 _FRACTION_BLOCK_RE = re.compile(
     r"score|grade|page|ratio|hpf|mitos|nottingham|allred|cells|copies|signals|%"
 )
@@ -94,6 +196,7 @@ _TOTAL_RE = re.compile(
     r"|macrometastas[ie]s|micrometastas[ie]s|isolated\stumou?r\scells|involved|positive))"
     r"[^:0-9]{0,40}:\s?(?P<n>\d{1,2}|n/a|o)(?![\d/])"
 )
+_INSIDE_PAREN_RE = re.compile(r"\([^)]*$")
 _LEVEL_GAP_RE = re.compile(r"level|intramammary|sentinel|axill|;")
 _TOTAL_KIND_RE = re.compile(r"(?P<kind>sentinel|regional|total)\W{0,3}$")
 _TOTAL_OF_RE = re.compile(r"\btotal\s?:\s?(?P<pos>\d{1,2})\sof\s(?P<exam>\d{1,2})\b")
@@ -102,10 +205,10 @@ _PART_RE = re.compile(
     r"(?:(?<=[.:;] )|(?<=^))(?:PART\s?)?(?P<part>[A-H]|[1-9])[.):]{1,2}\s|#\s?(?P<num>\d{1,2})\b"
 )
 
-_MICRO_RE = re.compile(r"micro-?\s?metasta\w*|\bn1mi|\bn1\s?\(mi\)")
-_ITC_RE = re.compile(r"isolated\s(?:tumou?r\s)?cells|\bitcs?\b|n0\s?\(i\s?\+\)")
+_MICRO_RE = re.compile(r"(?=[mn])(?:micro-?\s?metasta\w*|\bn1mi|\bn1\s?\(mi\))")
+_ITC_RE = re.compile(r"(?=[in])(?:isolated\s(?:tumou?r\s)?cells|\bitcs?\b|n0\s?\(i\s?\+\))")
 _ENE_RE = re.compile(
-    r"(?:extra-?\s?nodal|extra-?\s?capsular|perinodal|extranodular)\s(?:tumou?r\s)?"
+    r"(?=[ep])(?:extra-?\s?nodal|extra-?\s?capsular|perinodal|extranodular)\s(?:tumou?r\s)?"
     r"(?:extension|invasion|spread|involvement)"
 )
 _NEG_CUE_BEFORE_RE = re.compile(
@@ -138,7 +241,7 @@ _SITE_ONE_RE = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _SITES
 _SITE = r"(?:the\s)?(?:" + "|".join(_SITES.values()) + r")"
 _SITE_SEQ = _SITE + r"(?:(?:,\s?|\s(?:and|&)\s|,\sand\s|\s?/\s?)" + _SITE + r")*"
 _MET_WORD_RE = re.compile(
-    r"\b(?:metastas[ie]s|metastatic(?:\sdisease)?|metastasi[sz]ed|mets|spread)\b"
+    r"(?=[ms])\b(?:metastas[ie]s|metastatic(?:\sdisease)?|metastasi[sz]ed|mets|spread)\b"
 )
 # "metastatic to bone and liver", "metastases to the liver, lungs and bone".
 _MET_TO_RE = re.compile(r"\s(?:to|in|involving|within)\s(?P<list>" + _SITE_SEQ + r")\b")
@@ -212,19 +315,31 @@ def _sizes(text: str, low: str) -> list[Finding]:
             hit = _last(rx, low, max(base, m.start() - reach - 40), m.start())
             if hit is None or m.start() - hit.end() > reach:
                 continue
-            if _SIZE_BLOCK_RE.search(low, hit.end(), m.start()):
+            if _SIZE_BLOCK_RE.search(low, hit.end(), m.start()) or _BY_RE.match(low, hit.end()):
                 continue
-            if rank_i < 3 and _SITU_BEFORE_RE.search(low, base, hit.start()):
+            if rank_i < 3 and _SITU_BEFORE_RE.search(low, base, hit.start()) and not \
+                    _INVASIVE_AND_RE.search(low, max(0, hit.start() - 40), hit.start()):
                 continue
             if rank_i == 2 and _SITU_AFTER_RE.match(low, hit.end()):
                 continue
+            if rank_i < 3 and _KW_NEGATED_RE.search(low, max(0, hit.start() - 20), hit.start()):
+                continue
             rank, kw_end = rank_i, hit.end()
             break
+        after = _SIZE_THEN_KW_RE.match(low, m.end())
+        if after:
+            r_after = 3 if after.group("r3") else 2 if after.group("r2") or after.group(
+                "r2b") else 1
+            if r_after > rank and not (r_after == 2 and _SITU_AFTER_RE.match(low, after.end())):
+                rank, kw_end = r_after, m.end()
         if rank == 0:
             continue
         attrs: dict = {"rank": rank, "kind": {3: "invasive", 2: "tumor", 1: "mass"}[rank]}
         if "gross" in low[kw_end:m.end() + 30]:
             attrs["gross"] = True
+        where = _last(_GROSS_OR_DX_RE, low, max(0, m.start() - 600), m.start())
+        if where is not None and where.group("gross"):
+            attrs["gross_description"] = True
         out.append(Finding("tumor_size_mm", size, text[m.start():m.end()], m.start(), m.end(),
                            confidence=0.6 + 0.1 * rank, attributes=attrs))
     return out
@@ -256,6 +371,8 @@ def _nodes(text: str, low: str) -> list[Finding]:
     out: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
+    statuses: list[Finding] = []
+
     def free(s: int, e: int) -> bool:
         return not any(a < e and s < b for a, b in taken)
 
@@ -276,14 +393,15 @@ def _nodes(text: str, low: str) -> list[Finding]:
         ws = w.start()
         base = max(0, ws - 100)
         before = low[base:ws]
-        m = _OF_BEFORE_RE.search(before)
+        m = _OF_BEFORE_RE.search(before) if " of" in before or " or " in before else None
         if m:
             pos, exam = _to_int(m.group("pos")), _to_int(m.group("exam"))
             start = base + m.start()
             if pos is not None and exam is not None and pos <= exam <= 80 and free(start, w.end()):
                 add(pos, exam, start, w.end(), 0.85, part=_part_of(text, start))
             continue
-        m = _NEG_IN_BEFORE_RE.search(before)
+        m = _NEG_IN_BEFORE_RE.search(before) if " in " in before and _NEG_WORD_RE.search(
+            before) else None
         if m:
             exam = _to_int(m.group("exam"))
             start = base + m.start()
@@ -298,6 +416,47 @@ def _nodes(text: str, low: str) -> list[Finding]:
                 start = ws - len(before[-40:]) + m.start()
                 if exam and exam <= 80 and free(start, after.end()):
                     add(0, exam, start, after.end(), 0.8, part=_part_of(text, start))
+                    continue
+        m = _OF_AFTER_RE.match(low, w.end())
+        if m:
+            pos, exam = _to_int(m.group("pos")), _to_int(m.group("exam"))
+            if pos is not None and exam and pos <= exam <= 80 and free(ws, m.end()):
+                add(pos, exam, ws, m.end(), 0.85, part=_part_of(text, ws))
+            continue
+        m = _PAREN_NEG_AFTER_RE.match(low, w.end())
+        if m:
+            exam = int(m.group("exam"))
+            if 0 < exam <= 80 and free(ws, m.end()):
+                add(0, exam, ws, m.end(), 0.8, part=_part_of(text, ws))
+            continue
+        if _POS_AFTER_NODE_RE.match(low, w.end()):
+            m = _POS_COUNT_BEFORE_RE.search(before[-40:])
+            start = ws - len(before[-40:]) + m.start() if m else 0
+            if m and not _OF_END_RE.search(low, max(0, start - 12), start):
+                pos = _to_int(m.group("pos"))
+                if pos and pos <= 40 and free(start, w.end()) and not _negated(text, start, w.end()):
+                    add(pos, None, start, w.end(), 0.75, part=_part_of(text, start))
+                    continue
+        m = _ONE_OF_BEFORE_RE.search(before) if "(of " in before else None
+        if m and _POS_AFTER_NODE_RE.match(low, w.end()):
+            start = base + m.start()
+            exam = int(m.group("exam"))
+            if 0 < exam <= 80 and free(start, w.end()):
+                add(1, exam, start, w.end(), 0.8, part=_part_of(text, start))
+            continue
+        m = _IN_COUNT_BEFORE_RE.search(before) if _IN_CUE_RE.search(before, max(0, len(before) - 60)) else None
+        if m:
+            start = base + m.start()
+            pos = 1 if m.group("pos") == "single" else _to_int(m.group("pos"))
+            if pos and pos <= 40 and free(start, w.end()) and not _negated(text, start, w.end()):
+                add(pos, None, start, w.end(), 0.75, part=_part_of(text, start))
+            continue
+        status = _qualitative(low, w, before)
+        if status is not None:
+            value, start, end, micro = status
+            attrs = {"micrometastasis": True} if micro else {}
+            statuses.append(Finding("nodal_status", value, text[start:end], start, end,
+                                    confidence=0.75, attributes=attrs))
     for rx, conv, src in ((_FRACTION_RE, int, low), (_ROMAN_FRACTION_RE, _roman, text)):
         if rx is _ROMAN_FRACTION_RE and "/" not in text:
             continue
@@ -305,7 +464,7 @@ def _nodes(text: str, low: str) -> list[Finding]:
             pos, exam = conv(m.group("pos")), conv(m.group("exam"))
             if pos is None or exam is None or pos > exam or exam == 0 or exam > 80:
                 continue
-            if not free(*m.span()):
+            if not free(*m.span()) or _FRACTION_OF_RE.match(src, m.end()):
                 continue
             before = low[max(0, m.start() - 80):m.start()]
             if _FRACTION_BLOCK_RE.search(before[-25:]) or not (
@@ -315,12 +474,46 @@ def _nodes(text: str, low: str) -> list[Finding]:
             add(pos, exam, *m.span(), 0.8, part=_part_of(text, m.start()))
     _group_levels(out, text, low)
     _mark_itc(out, low)
+    out.extend(f for f in statuses if free(f.start, f.end))
     for m in _N_COUNT_RE.finditer(text):
         if free(*m.span()) and re.search(r"pN|node", text[max(0, m.start() - 30):m.start()]):
             exam = int(m.group("exam"))
             out.append(Finding("nodes_examined", exam, text[m.start():m.end()], m.start(),
                                m.end(), confidence=0.7, attributes={"total": True}))
     return out
+
+
+def _qualitative(low: str, w: re.Match, before: str) -> tuple[str, int, int, bool] | None:
+    """A node statement without a count: ("negative" | "positive", start, end, micro)."""
+    ws, we = w.start(), w.end()
+    if _QUAL_SKIP_RE.search(low, max(0, ws - 60), min(len(low), we + 40)):
+        return None
+    neg = _QUAL_NEG_AFTER_RE.match(low, we) if _NEG_WORD_RE.search(low, we, we + 90) else None
+    if neg and not _QUAL_POS_RE.search(neg.group("gap")):
+        return "negative", ws, neg.end(), False
+    neg = _QUAL_NEG_BEFORE_RE.search(before) if _NEG_WORD_RE.search(before) else None
+    if neg and (not neg.group(0).endswith("no ") or _QUAL_NODE_NEG_RE.match(low, we)):
+        end = we if not neg.group(0).endswith("no ") else _QUAL_NODE_NEG_RE.match(low, we).end()
+        return "negative", ws - len(before) + neg.start(), end, False
+    # Positive: a tumour word in the same statement, not negated ("SENTINEL LYMPH NODE #1:
+    # - MICROMETASTATIC DUCTAL CARCINOMA", "LYMPH NODE WITH METASTATIC ADENOCARCINOMA").
+    clause_start = max(before.rfind(". "), before.rfind("; ")) + 2 if (
+        ". " in before or "; " in before) else 0
+    head = before[clause_start:]
+    tail_end = low.find(". ", we, we + 100)
+    tail = low[we:tail_end if tail_end != -1 else we + 100]
+    if _ITC_RE.search(head) or _ITC_RE.search(low, we, we + 80):
+        # Isolated tumour cells do not make a node positive (AJCC): N0(i+).
+        return "negative", ws, we, False
+    for part, offset in ((head, ws - len(head)), (tail, we)):
+        for p in _QUAL_POS_RE.finditer(part):
+            at = offset + p.start()
+            clause = low[max(offset, at - 40):at]
+            if _NEG_CUE_BEFORE_RE.search(clause) or _NEG_CUE_AFTER_RE.match(low, offset + p.end()):
+                continue
+            micro = "micro" in head + tail and "macro" not in head + tail
+            return "positive", min(ws, at), max(we, offset + p.end()), micro
+    return None
 
 
 def _group_levels(out: list[Finding], text: str, low: str) -> None:
@@ -331,7 +524,9 @@ def _group_levels(out: list[Finding], text: str, low: str) -> None:
     group: list[Finding] = []
     groups = []
     for f in fracs:
+        # "4/8 positive (Axillary 4/8)": a bracketed restatement, not another level.
         if group and f.start - group[-1].end <= 40 and _LEVEL_GAP_RE.search(
+                low, group[-1].end, f.start) and not _INSIDE_PAREN_RE.search(
                 low, group[-1].end, f.start):
             group.append(f)
         else:

@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from guidelines.api import PatientQuestionsView
+
 from . import profile_views as pv
 from .views import DocumentViewSet, PatientViewSet
 
@@ -16,6 +18,7 @@ urlpatterns = router.urls + [
     path("patients/<int:patient_id>/fhir/", pv.FhirView.as_view(), name="patient-fhir"),
     path("findings/<int:finding_id>/", pv.FindingDetailView.as_view(), name="finding-detail"),
     path("findings/<int:finding_id>/reviews/", pv.FindingReviewView.as_view(), name="finding-reviews"),
+    path("patients/<int:patient_id>/questions/", PatientQuestionsView.as_view(), name="patient-questions"),
     path("review-queue/", pv.ReviewQueueView.as_view(), name="review-queue"),
     path("review-stats/", pv.ReviewStatsView.as_view(), name="review-stats"),
 ]

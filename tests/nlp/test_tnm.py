@@ -85,6 +85,11 @@ def test_tnm_strings(text, t, n, m):
         ("Primary Tumor: T3. Regional Lymph Nodes: N1. Distant", "n_category", "N1"),
         ("cTNM: cT2. cN1. cM0.", "m_category", "M0"),
         ("ypT0 ypN0", "t_category", "T0"),
+        # "pN1 1(mi)": one node with a micrometastasis, as printed by some checklists.
+        ("Regional lymph nodes (pN): pN1 1(mi). Distant metastasis", "n_category", "N1mi"),
+        ("are negative for tumor (AJCCpN0(sn)(i-)). Blue dye", "n_category", "N0"),
+        ("Rare isolated cytokeratin positive cells (pNOi+). B. Right", "n_category", "N0(i+)"),
+        ("Lymph nodes: pN0 (mol+). Distant", "n_category", "N0(mol+)"),
     ],
 )
 def test_single_categories(text, field, value):

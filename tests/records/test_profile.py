@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from nlp.subtype import subtype
 from records import reviews
-from records.profile import build_profile, subtype
+from records.profile import build_profile
 from tests.records.builders import done_document
 
 pytestmark = pytest.mark.django_db

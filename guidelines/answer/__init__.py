@@ -1,0 +1,1 @@
+"""The answer engine: understand a message, retrieve, compose, check grounding."""

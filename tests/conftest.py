@@ -21,3 +21,23 @@ def _test_settings(request, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
+
+
+@pytest.fixture
+def people(db):
+    from tests.people import make_people
+
+    return make_people()
+
+
+@pytest.fixture
+def clients(people):
+    from tests.people import client_for
+
+    return {
+        "alice": client_for(people.alice.user),
+        "bob": client_for(people.bob.user),
+        "charlie": client_for(people.charlie.user),
+        "dave": client_for(people.dave.user),
+        "anonymous": client_for(None),
+    }

@@ -1,55 +1,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from backend.celery import app as celery_app
-from records import services
 from records.models import Document
-
-PASSWORD = "correct-horse-battery"
-
-
-@dataclass
-class People:
-    alice: object  # patient, owner of the records
-    bob: object  # clinician alice granted access to
-    charlie: object  # another patient: no rights on alice's records
-    dave: object  # a clinician without a grant
-
-
-@pytest.fixture
-def people(db) -> People:
-    alice = services.create_patient_account("alice@example.org", PASSWORD, "Alice")
-    bob = services.create_clinician_account("bob@example.org", PASSWORD, "Dr Bob")
-    charlie = services.create_patient_account("charlie@example.org", PASSWORD, "Charlie")
-    dave = services.create_clinician_account("dave@example.org", PASSWORD, "Dr Dave")
-    services.grant_access(alice, bob)
-    return People(alice, bob, charlie, dave)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-@pytest.fixture
-def clients(people):
-    return {
-        "alice": client_for(people.alice.user),
-        "bob": client_for(people.bob.user),
-        "charlie": client_for(people.charlie.user),
-        "dave": client_for(people.dave.user),
-        "anonymous": client_for(None),
-    }
+from tests.people import PASSWORD, People, client_for  # noqa: F401 - re-exported for tests
 
 
 @pytest.fixture

@@ -8,7 +8,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from guidelines.corpus.manifest import discover_corpora
-from guidelines.index_store import build_index, default_index_dir, remove_stale
+from guidelines.index_store import (
+    build_index,
+    default_index_dir,
+    refresh_vector_cache,
+    remove_stale,
+)
 
 
 class Command(BaseCommand):
@@ -25,12 +30,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep-old", action="store_true", help="keep indexes of older corpus versions"
         )
+        parser.add_argument(
+            "--refresh-vector-cache",
+            action="store_true",
+            help="also write the vectors to guidelines/vector_cache/ (commit it) so clean clones build fast",
+        )
 
     def handle(self, *args, **options):
         index_dir = options["index_dir"] or default_index_dir()
         corpora = options["corpus"] or discover_corpora()
         started = time.perf_counter()
         index = build_index(index_dir, corpora)
+        if options["refresh_vector_cache"]:
+            self.stdout.write(f"vector cache written to {refresh_vector_cache(index)}")
         if not options["keep_old"]:
             for path in remove_stale(index_dir, keep=index.key):
                 self.stdout.write(f"removed stale index {path.name}")

@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-slow bench lint venv system-packages migrate worker clean
+.PHONY: run test test-fast test-slow bench lint venv system-packages browser migrate worker clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ venv: $(STAMP)
 
 system-packages:
 	@bash scripts/system_packages.sh
+
+# Debian's Chromium for the Playwright browser tests (Playwright's own download
+# does not work offline).
+browser:
+	@bash scripts/install_browser.sh
 
 migrate: venv
 	$(PY) manage.py migrate --noinput -v0
@@ -40,7 +45,7 @@ worker: venv
 	$(VENV)/bin/celery -A backend worker --loglevel=info
 
 # Uses PostgreSQL and Redis on loopback when they answer, else the embedded set-up.
-test: venv system-packages
+test: venv system-packages browser
 	@eval "$$($(PY) scripts/detect_services.py)"; \
 	  echo "database: $${DATABASE_URL:-sqlite (embedded)}  broker: $${CELERY_BROKER_URL:-sqlalchemy+sqlite (embedded)}"; \
 	  $(PY) -m pytest $(PYTEST_ARGS)
@@ -48,12 +53,15 @@ test: venv system-packages
 test-fast: venv
 	@eval "$$($(PY) scripts/detect_services.py)"; $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
-test-slow: venv system-packages
+test-slow: venv system-packages browser
 	@eval "$$($(PY) scripts/detect_services.py)"; $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
-bench: venv
+bench: venv migrate
 	$(PIP) install -q --disable-pip-version-check -r requirements-bench.txt -c constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) bench/nlp_speed.py
+	@echo "== NLP extraction speed"; $(PY) bench/nlp_speed.py
+	@echo "== upload to text_ready / done (one worker)"; eval "$$($(PY) scripts/detect_services.py)"; $(PY) bench/upload_latency.py
+	@echo "== answers: grounding and latency"; $(PY) manage.py evaluate_answers
+	@echo "== retrieval recall"; $(PY) manage.py evaluate_retrieval
 
 lint: venv
 	$(VENV)/bin/ruff check .

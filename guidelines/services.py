@@ -48,3 +48,8 @@ def ask_question(user, patient, question: str) -> Question:
         profile_version=result.get("profile_version") or "",
         duration_ms=int((time.perf_counter() - started) * 1000),
     )
+
+
+def question_history(user, patient, limit: int = 50) -> list[Question]:
+    """The patient's questions, newest first; the caller has already checked access."""
+    return list(patient.questions.all()[:limit])

@@ -202,9 +202,9 @@ class ReportAbbreviationDetector(AbbreviationDetector):
     the algorithm is scispaCy's own. `doc._.abbreviations` comes out identical."""
 
     def __call__(self, doc: Doc) -> Doc:
-        if "(" not in doc.text:
-            return doc
         matches = _paren_candidates(doc)
+        if not matches:
+            return doc
         occurences = self.find_matches_for(filter_matches(matches, doc), doc)
         for long_form, short_forms in occurences:
             for short in short_forms:

@@ -464,3 +464,17 @@ def answer(question: str, pf: ProfileFacts | None = None) -> dict[str, Any]:
 
 
 __all__ = ["answer", "clean", "DISCLAIMER"]
+
+
+def warm_up() -> None:
+    """Load everything an answer needs (index, embedding model, drug table, trial
+    snapshot, NLP pipeline, vocabulary) so the first person to ask does not wait."""
+    from guidelines.drug_table import table
+
+    from .understanding import vocabulary
+
+    get_index()
+    table()
+    vocabulary()
+    answer("What are my treatment options?", ProfileFacts())
+    answer("How does CAR-T work?", ProfileFacts())

@@ -32,6 +32,32 @@ MARKER_RE = re.compile(
     r"|cyclin|oncotype|mammaprint|recurrence\s+score)"
     r"|(?P<other_abbr>\bar\b))"
 )
+# Every place MARKER_RE can start matching, as a zero-width search whose alternatives all
+# begin with a literal: a scan for these is twice as fast as MARKER_RE.finditer, and
+# MARKER_RE.match at each candidate (past the previous match) gives the same matches.
+# Keep it a superset: a name added to MARKER_RE needs its first letters here.
+MARKER_START_RE = re.compile(
+    r"(?=her|c-?erb|erbb|ki|mib|[fcsd]?ish|fluorescen|chromogenic|silver|dual|in[\s-]|o?estr|er"
+    r"|pro[gc]|pr|pgr|androgen|e-?cad|cytokeratin|calponin|s-?100|egfr|gata|mammaglobin|p53|p63"
+    r"|p120|ck|ae1|smooth|smmhc|ttf|pd-?l1|brca|pik3ca|cd\d|synaptophysin|chromogranin|cea|cyclin"
+    r"|oncotype|mammaprint|recurrence|ar)"
+)
+
+
+def marker_matches(low: str):
+    """MARKER_RE.finditer(low), found through MARKER_START_RE candidates."""
+    last = 0
+    match = MARKER_RE.match
+    for c in MARKER_START_RE.finditer(low):
+        pos = c.start()
+        if pos < last:
+            continue
+        m = match(low, pos)
+        if m:
+            last = m.end()
+            yield m
+
+
 ABBREVIATION_CASE = {
     "er_abbr": ("er", re.compile(r"ER")),
     "pr_abbr": ("pr", re.compile(r"PR|P[gG]R")),

@@ -69,7 +69,7 @@ def _mentions(text: str) -> list[_Mention]:
     if len(low) != len(text):  # a few Unicode letters change length when lower-cased
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     out = []
-    for m in P.MARKER_RE.finditer(low):
+    for m in P.marker_matches(low):
         kind = m.lastgroup
         original = text[m.start(): m.end()]
         if kind in P.ABBREVIATION_CASE:

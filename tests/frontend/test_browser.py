@@ -158,6 +158,9 @@ def test_profile_on_a_phone(sign_in, people):
 
 
 def test_patient_asks_and_opens_a_citation(sign_in, people):
+    from guidelines.index_store import get_index
+
+    get_index()  # on a clean clone this builds the index here, not inside the page request
     read_now(people.alice, "core-biopsy.txt", CORE_BIOPSY)
     alice = sign_in(people.alice)
     page = alice.page
@@ -231,8 +234,18 @@ def test_clinician_corrects_and_patient_sees_it(sign_in, people):
     alice.shot("patient-profile-after-clinician-correction.png")
 
 
-def test_stranger_gets_404(sign_in, people):
+def test_stranger_gets_404(sign_in, browser, live_server, people):
     core = read_now(people.alice, "core-biopsy.txt", CORE_BIOPSY)
+    anonymous = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = anonymous.new_page()
+        page.goto(f"{live_server.url}/documents/{core.pk}/")
+        assert "/accounts/login/?next=" in page.url
+        assert page.get_by_label("Email").is_visible()
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "anonymous-sent-to-sign-in.png"), full_page=True)
+    finally:
+        anonymous.close()
     value = Finding.objects.filter(document=core, assertion="present").first()
     charlie = sign_in(people.charlie)
     response = charlie.go(f"/findings/{value.pk}/")

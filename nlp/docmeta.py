@@ -11,12 +11,12 @@ from datetime import date
 KINDS = ("pathology", "biomarker", "genomic", "imaging", "lab", "note", "other")
 
 _KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("genomic", re.compile(r"\b(?:oncotype|germline|genomic (?:profil|test)|next[- ]generation sequencing|NGS panel|foundation ?one|guardant|variant of uncertain)", re.I)),
     ("pathology", re.compile(r"\b(?:surgical pathology|final (?:pathologic(?:al)? )?diagnosis|gross description|microscopic description|synoptic|specimen\s*(?:\(s\))?\s*(?:received|submitted)?:)", re.I)),
+    ("note", re.compile(r"\b(?:history of present illness|HPI:|assessment and plan|assessment/plan|progress note|follow-?up note|consult(?:ation)? note|review of systems|chief complaint|plan:)", re.I)),
+    ("genomic", re.compile(r"\b(?:oncotype|germline|genomic (?:profil|test)|next[- ]generation sequencing|NGS panel|foundation ?one|guardant|variant of uncertain)", re.I)),
     ("biomarker", re.compile(r"\b(?:immunohistochemi|receptor (?:assay|status)|HER-?2\s*(?:/neu)?\s*(?:by|\()\s*(?:IHC|FISH|ISH)|predictive marker)", re.I)),
     ("imaging", re.compile(r"\b(?:impression:|mammogra|ultrasound|MRI|CT (?:chest|abdomen|scan)|PET[/-]CT|bone scan|BI-?RADS)", re.I)),
     ("lab", re.compile(r"\b(?:complete blood count|CBC with diff|reference range|specimen collected|ANC\b.*\bWBC\b|WBC\b.*\bANC\b)", re.I | re.S)),
-    ("note", re.compile(r"\b(?:history of present illness|HPI:|assessment and plan|assessment/plan|progress note|follow-?up note|consult(?:ation)? note|review of systems|chief complaint|plan:)", re.I)),
 )
 
 _DATE_LABEL = (

@@ -294,11 +294,14 @@ def derive(values: dict[str, Any], lists: dict[str, Any]) -> dict[str, Any]:
     metastatic = bool(
         values.get("m_category") == "M1" or stage == "IV" or lists["metastatic_sites"]
     )
+    # The stage at diagnosis stays what it was; a later spread is shown beside it.
+    current_stage = "IV" if metastatic else stage
     return {
         "subtype": subtype(values.get("er_status"), values.get("pr_status"), values.get("her2_status")),
         "her2_low": her2_low,
         "stage_group": stage,
         "stage_source": stage_source,
+        "current_stage": current_stage,
         "metastatic": metastatic,
         "oligometastatic": lists["oligometastatic"] if metastatic else False,
     }

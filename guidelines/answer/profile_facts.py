@@ -78,8 +78,8 @@ class ProfileFacts:
             out.append("HER2-low")
         stage = self.value("stage_group")
         if stage:
-            out.append(f"stage {stage}")
-        elif self.metastatic:
+            out.append(f"stage {stage}" if stage == "IV" or not self.metastatic else f"stage {stage} at diagnosis")
+        if self.metastatic and stage != "IV":
             out.append("metastatic")
         if self.value("oligometastatic"):
             out.append("oligometastatic")

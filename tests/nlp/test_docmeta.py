@@ -15,6 +15,9 @@ from nlp.docmeta import document_date, document_kind
         ("MEDICAL ONCOLOGY FOLLOW-UP NOTE\nAssessment and Plan: continue letrozole", "note"),
         ("CBC with diff: WBC 3.1, ANC 1.2 (reference range 1.8-7.7)", "lab"),
         ("Dear patient, thank you", "other"),
+        # A note that discusses results is still a note, not the genomic report itself.
+        ("ONCOLOGY FOLLOW-UP NOTE\nGermline BRCA1/BRCA2 testing: negative.\nPlan: continue", "note"),
+        ("Assessment and Plan: ER-positive per immunohistochemistry; continue letrozole", "note"),
     ],
 )
 def test_document_kind(text, kind):

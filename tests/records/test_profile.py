@@ -129,3 +129,13 @@ def test_metastatic_sites_make_the_profile_metastatic(people):
     profile = build_profile(people.alice)
     assert profile["metastatic_sites"] == ["bone", "liver"]
     assert profile["derived"]["metastatic"] is True
+
+
+def test_later_spread_keeps_the_diagnosis_stage_and_marks_current_stage(people):
+    done_document(people.alice, kind="pathology", when=date(2024, 2, 1),
+                  findings=[("t_category", "T2"), ("n_category", "N2a"), ("stage_group", "IIIA")])
+    done_document(people.alice, kind="note", when=date(2025, 9, 1),
+                  summary={"metastatic_sites": ["bone"]})
+    derived = build_profile(people.alice)["derived"]
+    assert derived["stage_group"] == "IIIA" and derived["stage_source"] == "stated"
+    assert derived["metastatic"] is True and derived["current_stage"] == "IV"

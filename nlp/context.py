@@ -171,10 +171,16 @@ def report_sentences(doc: Doc) -> Doc:
     starts = numpy.zeros(len(doc), dtype="int32") - 1
     starts[0] = 1
     starts[1:][ends[:-1]] = 1
+    # After a line break: a whitespace token whose text holds "\n". The few distinct
+    # whitespace strings of a report are looked up once each, not token by token.
     spaces = numpy.flatnonzero(doc.to_array(IS_SPACE))
-    for i in spaces:
-        if i + 1 < len(doc) and "\n" in doc[int(i)].text:
-            starts[i + 1] = 1
+    spaces = spaces[spaces + 1 < len(doc)]
+    if len(spaces):
+        space_orth = orth[spaces]
+        strings = doc.vocab.strings
+        breaks = [h for h in numpy.unique(space_orth).tolist() if "\n" in strings[h]]
+        if breaks:
+            starts[spaces[numpy.isin(space_orth, breaks)] + 1] = 1
     doc.from_array([SENT_START], starts.reshape(-1, 1).astype("uint64"))
     return doc
 
@@ -389,7 +395,10 @@ def _apply_context(context: ConText, doc: Doc) -> None:
     targets = list(doc.spans[SPAN_GROUP])
     if not targets:
         return
-    sent_id = numpy.cumsum(doc.to_array(SENT_START) == 1) - 1
+    is_start = doc.to_array(SENT_START) == 1
+    sent_id = numpy.cumsum(is_start) - 1
+    sent_starts = numpy.flatnonzero(is_start).tolist()
+    sent_ends = sent_starts[1:] + [len(doc)]
     by_sent: dict[int, list[Span]] = {}
     for t in targets:
         for s in range(int(sent_id[t.start]), int(sent_id[t.end - 1]) + 1):
@@ -401,8 +410,9 @@ def _apply_context(context: ConText, doc: Doc) -> None:
         s = int(sent_id[start])
         if s in by_sent:
             rule = matcher.rule_map[strings[match_id]]
+            scope = {} if context.max_scope else _sentence_scope(rule, start, end, sent_starts[s], sent_ends[s])
             modifiers.setdefault(s, []).append(
-                ConTextModifier(rule, start, end, doc, max_scope=context.max_scope))
+                ConTextModifier(rule, start, end, doc, max_scope=context.max_scope, **scope))
     for s, mods in modifiers.items():
         graph = ConTextGraph(prune_on_modifier_overlap=context.prune_on_target_overlap)
         graph.targets = by_sent[s]
@@ -413,6 +423,28 @@ def _apply_context(context: ConText, doc: Doc) -> None:
             target._.modifiers += (modifier,)
 
 
+def _sentence_scope(rule: ConTextRule, start: int, end: int, sent_start: int, sent_end: int) -> dict:
+    """ConTextModifier's own sentence scope (its private __set_scope without max_scope on
+    the component), from sentence bounds known here rather than a `Token.sent` walk."""
+    direction = rule.direction.lower()
+    limit = rule.max_scope
+    if direction == "forward":
+        lo, hi = end, sent_end
+        if limit is not None and hi - lo > limit:
+            hi = end + limit
+    elif direction == "backward":
+        lo, hi = sent_start, start
+        if limit is not None and hi - lo > limit:
+            lo = start - limit
+    else:
+        lo, hi = sent_start, sent_end
+        if limit is not None and start - lo > limit:
+            lo = start - limit
+        if limit is not None and hi - end > limit:
+            hi = end + limit
+    return {"scope_start": lo, "scope_end": hi}
+
+
 def analyse(text: str, findings: list[Finding]) -> Doc:
     """Set `section` and (unless the extractor decided it) `assertion` on each finding.
 
@@ -420,8 +452,11 @@ def analyse(text: str, findings: list[Finding]) -> Doc:
     """
     nlp = get_nlp()
     context = nlp.get_pipe("medspacy_context")
-    with nlp.select_pipes(disable=["medspacy_context"]):
-        doc = nlp(text)
+    # The pipes up to ConText, run directly: select_pipes() costs more than sentence splitting.
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name != "medspacy_context":
+            doc = proc(doc)
     spans, owners = [], []
     for f in findings:
         span = doc.char_span(f.start, f.end, alignment_mode="expand") if f.end > f.start else None

@@ -64,10 +64,16 @@ class _Value:
     elsewhere: bool = False       # "Performed on another specimen. Results: ..."
 
 
-def _mentions(text: str) -> list[_Mention]:
+def _lower(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few Unicode letters change length when lower-cased
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
+
+
+def _mentions(text: str, low: str | None = None) -> list[_Mention]:
+    if low is None:
+        low = _lower(text)
     out = []
     for m in P.marker_matches(low):
         kind = m.lastgroup
@@ -102,8 +108,9 @@ def _groups(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
     return groups
 
 
-def _boilerplate(text: str, start: int, end: int) -> bool:
-    return bool(P.BOILERPLATE_RE.search(text, max(0, start - 60), min(len(text), end + 100)))
+def _boilerplate(low: str, start: int, end: int) -> bool:
+    """`low` is the lower-cased text."""
+    return bool(P.BOILERPLATE_LOW_RE.search(low, max(0, start - 60), min(len(low), end + 100)))
 
 
 def _status_kind(m: re.Match) -> str:
@@ -453,14 +460,15 @@ def _ki67_findings(text: str, mention: _Mention, stop: int) -> list[Finding]:
 
 
 def extract(text: str) -> list[Finding]:
-    mentions = _mentions(text)
+    low = _lower(text)
+    mentions = _mentions(text, low)
     groups = _groups(text, mentions)
     findings: list[Finding] = []
     for gi, group in enumerate(groups):
         kind = group[0].kind
         stop = groups[gi + 1][0].start if gi + 1 < len(groups) else len(text)
         # "HER2 ... by FISH": the ISH name ends the HER2 window only after the value.
-        if kind == "other" or _boilerplate(text, group[0].start, group[-1].end):
+        if kind == "other" or _boilerplate(low, group[0].start, group[-1].end):
             continue
         if kind == "ki67":
             findings.extend(_ki67_findings(text, group[0], stop))

@@ -8,6 +8,7 @@ nuclear grade, or any grade said of DCIS, is not the tumour's histologic grade.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from nlp.finding import Finding
@@ -141,6 +142,10 @@ _ANCHOR_RE = re.compile(
     r"|(?P<margin>margins?)|(?P<lvi>invasion|involvement|permeation|lvi)"
     r"|(?P<side>left|right|bilateral|laterality)|(?P<tnml>p?l[01o](?![\w]))|\w*(?P<carc2>carcinoma))"
 )
+# _ANCHOR_RE without its last alternative: `\w*carcinoma` makes the engine walk every word
+# of the report; words with "carcinoma" inside are found with str.find instead (_anchors).
+_ANCHOR_MAIN_RE = re.compile(_ANCHOR_RE.pattern.replace(r"|\w*(?P<carc2>carcinoma))", ")"))
+_WORD_CHAR_RE = re.compile(r"\w")
 _WINDOWS = {"carc": (90, 45), "grade": (70, 40), "score": (60, 25), "diff": (40, 5), "g": (5, 8),
             "margin": (100, 70), "lvi": (70, 50), "side": (5, 60), "tnml": (2, 4)}
 
@@ -153,12 +158,41 @@ def _lower(text: str) -> str:
 
 
 def _anchors(low: str) -> dict[str, list[tuple[int, int]]]:
+    """_ANCHOR_RE.finditer(low), grouped by kind ("carc2" counted as "carc")."""
     out: dict[str, list[tuple[int, int]]] = {k: [] for k in _WINDOWS}
-    for m in _ANCHOR_RE.finditer(low):
-        kind = m.lastgroup
-        if kind == "carc2":
-            kind = "carc"
-        out[kind].append((m.start(), m.end()))
+    main = [(m.start(), m.end(), m.lastgroup) for m in _ANCHOR_MAIN_RE.finditer(low)]
+    extra = _inner_carcinoma_words(low, main)
+    if extra:
+        main = sorted(main + extra)
+    for start, end, kind in main:
+        out["carc" if kind == "carc2" else kind].append((start, end))
+    return out
+
+
+def _inner_carcinoma_words(low: str, main: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    r"""The matches of `\b\w*carcinoma` (greedy: to the word's last "carcinoma") that
+    _ANCHOR_RE makes where none of its other alternatives matches or overlaps."""
+    out: list[tuple[int, int, str]] = []
+    pos = low.find("carcinoma")
+    if pos < 0:
+        return out
+    starts = {s for s, _, _ in main}
+    spans = sorted((s, e) for s, e, _ in main)
+    taken_word = -1
+    while pos >= 0:
+        ws = pos
+        while ws > 0 and _WORD_CHAR_RE.match(low[ws - 1]):
+            ws -= 1
+        if ws != pos and ws != taken_word and ws not in starts:
+            we = pos + 9
+            while we < len(low) and _WORD_CHAR_RE.match(low[we]):
+                we += 1
+            last = low.rfind("carcinoma", ws, we)
+            i = bisect.bisect_right(spans, (ws, len(low))) - 1
+            if i < 0 or spans[i][1] <= ws:
+                out.append((ws, last + 9, "carc2"))
+            taken_word = ws
+        pos = low.find("carcinoma", pos + 9)
     return out
 
 

@@ -166,3 +166,145 @@ def test_value_word_is_inside_the_span():
     for text in ("ER negative", "negative for ER", "ER: NEGATIVE (0%)"):
         f = _findings(text)[0]
         assert "negative" in f.text.lower()
+
+
+# --- Rules for how pathologists write results (one test per rule, realistic phrasing) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "er", "pr", "er_pct", "pr_pct"),
+    [
+        ("ER/PR: 95%/0%", "positive", "negative", 95, 0),
+        ("Hormone receptors: ER / PR: 80% / 5%", "positive", "positive", 80, 5),
+    ],
+)
+def test_slash_list_of_percentages_gives_each_name_its_own(text, er, pr, er_pct, pr_pct):
+    s = _summary(text)
+    assert (s["er_status"], s["pr_status"]) == (er, pr)
+    assert (s["er_percent"], s["pr_percent"]) == (er_pct, pr_pct)
+
+
+def test_weakly_positive_one_to_ten_percent_is_er_low_positive():
+    # ASCO/CAP 2020: 1-10% staining is "ER-low positive": positive, with an attribute.
+    s = _summary("Estrogen receptor: weakly positive (5% of tumor cells). PR: 1-10% weakly positive.")
+    assert s["er_status"] == "positive" and s["er_low_positive"] is True
+    assert s["pr_status"] == "positive" and s["pr_low_positive"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "er", "pr"),
+    [
+        ("ER: Allred score 3/8. PR: Allred score 2/8.", "positive", "negative"),
+        ("ER: Allred score 4 (PS 2, IS 2). PR: Allred 0", "positive", "negative"),
+    ],
+)
+def test_allred_three_or_more_is_positive(text, er, pr):
+    s = _summary(text)
+    assert (s["er_status"], s["pr_status"]) == (er, pr)
+
+
+def test_h_score_alone_gives_the_status():
+    s = _summary("Estrogen receptor H-score: 150. Progesterone receptor H-score: 0")
+    assert (s["er_status"], s["pr_status"]) == ("positive", "negative")
+
+
+def test_h_score_bins_give_the_percentage_of_stained_cells():
+    text = ("ER: Weakly positive. 10. (0: 91%; 1+: 8%; 2+: 1%; 3+: 0%). "
+            "PR: Negative. 0. (0: 100%; 1+: 0%; 2+: 0%; 3+: 0%).")
+    s = _summary(text)
+    assert s["er_status"] == "positive" and s["er_percent"] == 9 and s["er_low_positive"] is True
+    assert s["pr_status"] == "negative" and s["pr_percent"] == 0
+
+
+def test_table_rows():
+    s = _summary("Marker   Result     Percent\nER       Positive   90%\nPR       Negative   <1%\n"
+                 "HER2     1+         Negative")
+    assert (s["er_status"], s["pr_status"], s["her2_status"], s["her2_ihc_score"]) == (
+        "positive", "negative", "negative", "1+")
+
+
+def test_hyphenated_er_pr_is_a_name_list_not_a_sign():
+    # "ER-PR" names both receptors; the hyphen is not "ER negative".
+    for text in ("A portion was submitted for ER-PR. evaluation.", "ER-PR evaluation was submitted."):
+        assert all(f.value is None for f in _findings(text)), text
+
+
+def test_dash_before_a_value_word_is_a_separator():
+    s = _summary("IHC-stainings: Estrogen receptor -. positive reaction 98% 3+; "
+                 "Progesterone receptor - positive reaction.")
+    assert (s["er_status"], s["pr_status"]) == ("positive", "positive")
+
+
+def test_stain_run_codes_are_not_results():
+    text = "Special Studies: Special Stain. ER-C. PR-C. HER2-C. NEG-HER2. NEG CONT. IMM RECUT."
+    s = _summary(text)
+    assert (s["er_status"], s["pr_status"], s["her2_status"]) == (None, None, None)
+
+
+def test_percentage_of_positive_cells_is_not_a_her2_call():
+    # OCR column shift: a Ki-67 value under the HER2 label.
+    assert _summary("HER2: High (70% positive cells). Ki-67: 20%")["her2_status"] is None
+
+
+def test_prefix_value_survives_an_ocr_period_after_for():
+    s = _summary("THE INVASIVE TUMOR CELLS ARE NEGATIVE FOR ESTROGEN RECEPTOR, WEAKLY POSITIVE FOR. "
+                 "PROGESTERONE RECEPTOR, AND NEGATIVE FOR HER-2.")
+    assert (s["er_status"], s["pr_status"], s["her2_status"]) == ("negative", "positive", "negative")
+    er = next(f for f in _findings("NEGATIVE FOR ESTROGEN RECEPTOR, WEAKLY POSITIVE FOR. PROGESTERONE RECEPTOR")
+              if f.field == "er_status")
+    assert "intensity" not in er.attributes  # "weakly" belongs to PR
+
+
+def test_result_of_a_test_performed_on_another_specimen_is_read():
+    text = ("Estrogen Receptor: Performed on another specimen (S-1234). Results: POSITIVE (>50%). "
+            "HER2/neu: Immunoperoxidase Studies: Performed on another specimen. Results: Equivocal (Score 2+). "
+            "Chromogenic In Situ Hybridization (CISH) for HER2/neu: Performed on another specimen (S-1234). "
+            "Results: Not amplified (HER2 gene copy <4.0 or ratio <1.8).")
+    s = _summary(text)
+    assert s["er_status"] == "positive"
+    assert (s["her2_status"], s["her2_ihc_score"], s["her2_ish"]) == ("negative", "2+", "not amplified")
+    er = next(f for f in _findings(text) if f.field == "er_status")
+    assert er.attributes.get("performed_elsewhere") is True
+
+
+def test_performed_elsewhere_without_a_result_stays_unknown():
+    s = _summary("ER, PR and HER2: performed on a previous specimen.")
+    assert (s["er_status"], s["pr_status"], s["her2_status"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Equivocal Category for HER2 IHC results: A HER2, 2+ staining result that is interpreted as "
+        "equivocal may not. indicate gene amplification.",
+        "According to the correlation of mean H-score versus percent cells staining for ER is as follows: "
+        "H-score of 251 (>75% cells staining); H-score of 130 (51-75% cells staining).",
+    ],
+)
+def test_more_legends_give_no_value(text):
+    s = _summary(text)
+    assert (s["er_status"], s["pr_status"], s["her2_status"]) == (None, None, None)
+
+
+def test_marker_candidate_scan_equals_the_full_regex():
+    from nlp.extractors import biomarker_patterns as P
+
+    texts = [
+        "ER/PR/HER2: pos/neg/neg; Ki-67 20%; FISH not amplified; oestrogen receptor; CK5/6, p63, "
+        "GATA-3, E-cadherin; androgen receptor (AR) positive; in-situ hybridization; c-erbB-2; PgR",
+        "Her 2 children; other; progesterone; antiestrogen therapy; mammaprint; recurrence score; "
+        "cd31; pd-l1; smooth muscle myosin; silver in situ hybridization; dual ISH",
+    ]
+    for text in texts:
+        low = text.lower()
+        full = [(m.start(), m.end(), m.lastgroup) for m in P.MARKER_RE.finditer(low)]
+        fast = [(m.start(), m.end(), m.lastgroup) for m in P.marker_matches(low)]
+        assert fast == full
+
+
+def test_lower_case_boilerplate_pattern_agrees_with_the_case_blind_one():
+    from nlp.extractors import biomarker_patterns as P
+
+    for text in ("Trastuzumab improves SURVIVAL", "correlation of mean H-score versus", "ER positive (90%)",
+                 "These Cases Were read blindly", "HER2 IHC 2+"):
+        assert bool(P.BOILERPLATE_RE.search(text)) == bool(P.BOILERPLATE_LOW_RE.search(text.lower())), text

@@ -141,3 +141,18 @@ def test_laterality(text, side):
 
 def test_left_handed_is_not_laterality():
     assert _summary("The patient is left-handed and lives on the right side of town.")["laterality"] is None
+
+
+def test_anchor_scan_equals_the_single_regex():
+    # _anchors finds "adenocarcinoma"-like words with str.find; the result must be the
+    # one regex's, alternation order and non-overlap included.
+    from nlp.extractors import histology as H
+
+    for low in ("adenocarcinoma and microcarcinoma, leftcarcinoma, carcinomas; carcinomacarcinoma x",
+                "the nhg 2 adenocarcinoma; left breast: invasive ductal carcinoma, grade 2, margins free",
+                "no carcinoma", ""):
+        expected = {k: [] for k in H._WINDOWS}
+        for m in H._ANCHOR_RE.finditer(low):
+            kind = m.lastgroup
+            expected["carc" if kind == "carc2" else kind].append((m.start(), m.end()))
+        assert H._anchors(low) == expected, low

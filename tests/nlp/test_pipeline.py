@@ -167,3 +167,85 @@ def test_empty_document():
 def test_findings_never_empty_spans(text):
     for f in _doc(text)["findings"]:
         assert f["end"] > f["start"]
+
+
+def test_synoptic_block_split_at_values_still_counts_as_the_invasive_tumour():
+    # "Nuclear grade: 3." looks like a part label "3."; the block after it names only DCIS
+    # findings but is the invasive tumour's synoptic: its ER/PR beat the second focus's.
+    text = ("FINAL DIAGNOSIS:\nF. RIGHT BREAST, MASTECTOMY: Invasive ductal carcinoma, 2.2 cm.\n"
+            "SYNOPTIC REPORT - BREAST, ER/PR RESULTS. Nuclear grade: 3. Mitotic score: 2. "
+            "DCIS type: Comedo. DCIS location: Associated with invasive tumor. "
+            "Block Number: F1. ER: Positive - Allred Score: 8 = Proportion score: 5 + Intensity Score 3. "
+            "PR: Negative - Allred Score: 0 = Proportion Score 0 + Intensity Score 0.\n"
+            "References: 1. Harvey JM, et al. J Clin Oncol 1999.\n"
+            "The followings are ER and PR results of the second tumor focus measuring 1 cm. "
+            "Block Number: F7. ER: Positive - Allred Score: 8 = Proportion score: 5 + Intensity Score 3. "
+            "PR: Positive - Allred Score: 7 = Proportion Score 4 + Intensity Score 3.\n")
+    s = _doc(text)["summary"]
+    assert (s["er_status"], s["pr_status"]) == ("positive", "negative")
+
+
+def test_interpretation_label_inside_a_stain_block_is_not_a_section_header():
+    text = ("FINAL DIAGNOSIS: Invasive ductal carcinoma.\n"
+            "ADDENDUM: The following addendum reports the receptor studies. "
+            "Estrogen receptor (clone SP1): Interpretation: Positive. "
+            "HER2/neu (clone 4B5): Interpretation: Positive (overexpressed). Score: 3+.\n")
+    her2 = _find(_doc(text), "her2_status")
+    assert her2 and her2[0]["section"] == "addendum"
+
+
+def test_addendum_that_revises_a_result_wins():
+    text = ("COMMENT: Stains on block A7. Estrogen receptor (clone SP1): Interpretation: Positive. "
+            "HER2/neu (clone 4B5): Interpretation: Negative (not overexpressed). Score: 1+.\n"
+            "ADDENDUM: Repeat staining on block A5. Estrogen receptor (clone SP1): Interpretation: "
+            "Positive. HER2/neu (clone 4B5): Interpretation: Positive (overexpressed). Score: 3+.\n")
+    assert _doc(text)["summary"]["her2_status"] == "positive"
+
+
+def test_abbreviations_are_scispacy_s():
+    # The faster candidate search gives scispaCy's own abbreviations, long forms included.
+    import spacy
+
+    from nlp import context
+
+    text = ("Ductal carcinoma in situ (DCIS) with lymphovascular invasion (LVI). DCIS is present; "
+            "no LVI. Estrogen receptor (ER) positive (95%). Sentinel lymph node (SLN) biopsy: "
+            "(((unbalanced) text (x) (1+)")
+    nlp = context.get_nlp()
+    ours = nlp.get_pipe("report_abbreviations")(nlp.make_doc(text))
+    ref = spacy.blank("en")
+    theirs = ref.get_pipe("abbreviation_detector") if "abbreviation_detector" in ref.pipe_names else \
+        ref.add_pipe("abbreviation_detector")
+    expected = theirs(nlp.make_doc(text))
+
+    def key(doc):
+        return sorted((a.start, a.end, a._.long_form.start, a._.long_form.end) for a in doc._.abbreviations)
+
+    assert key(ours) == key(expected)
+    assert {a.text for a in ours._.abbreviations} == {"DCIS", "LVI", "ER", "SLN"}
+
+
+def test_context_by_sentence_matches_medspacy_context_on_the_whole_doc():
+    from spacy.tokens import Span
+
+    from nlp import context
+    from nlp.extractors import histology
+
+    text = ("No evidence of invasive carcinoma. History of ductal carcinoma in situ, now invasive "
+            "lobular carcinoma. Possible invasive ductal carcinoma. If invasive carcinoma is found, "
+            "stains will be performed. Mother with breast cancer; invasive ductal carcinoma present.")
+    nlp = context.get_nlp()
+    pipe = nlp.get_pipe("medspacy_context")
+    found = histology.extract(text)
+
+    def run(apply):
+        with nlp.select_pipes(disable=["medspacy_context"]):
+            doc = nlp(text)
+        doc.spans[context.SPAN_GROUP] = [doc.char_span(f.start, f.end, alignment_mode="expand")
+                                         for f in found]
+        apply(doc)
+        return [sorted((m.category, m.modifier_span, m.scope_span) for m in s._.modifiers)
+                for s in doc.spans[context.SPAN_GROUP]]
+
+    assert Span.has_extension("modifiers")
+    assert run(lambda doc: context._apply_context(pipe, doc)) == run(pipe)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from records import selectors
 from records.audit import ActorMixin, record_access
+from records.security import AskRateThrottle
 
 from . import services
 from .models import Question
@@ -29,6 +30,10 @@ class QuestionOutput(serializers.ModelSerializer):
 
 
 class PatientQuestionsView(ActorMixin, APIView):
+    def get_throttles(self):
+        # Asking only: a per-user rate (settings THROTTLE_ASK_RATE) answers 429.
+        return [AskRateThrottle()] if self.request.method == "POST" else super().get_throttles()
+
     @extend_schema(responses=QuestionOutput(many=True), summary="Questions asked for this patient, newest first")
     def get(self, request, patient_id: int):
         patient = selectors.get_patient_for(request.user, patient_id)

@@ -24,11 +24,14 @@ class DrugRow:
             sentences = [clean(s) for s in passage.sentences]
             for i, sentence in enumerate(sentences):
                 if "approved to" in sentence.lower() and not is_unsafe(sentence):
-                    j = i
-                    while sentence.endswith(":") and j + 1 < len(sentences) and j < i + 3:
-                        j += 1
-                        sentence = f"{sentence} {sentences[j].rstrip('.')}"
                     if sentence.endswith(":"):
+                        # The page lists uses; quote the intro with the breast-cancer item.
+                        items = sentences[i + 1 : i + 12]
+                        item = next((x for x in items if "breast" in x.lower() and not x.endswith(":")), None)
+                        if item is None:
+                            continue
+                        sentence = f"{sentence} {item.rstrip('.')}"
+                    elif "breast" not in sentence.lower():
                         continue
                     return sentence.rstrip(".") + ".", passage
         return None

@@ -353,7 +353,7 @@ def _options_section(d: Draft) -> None:
     if pf.her2_low:
         biomarkers.add("HER2-low")
     rows = rows_for(pf.subtype, biomarkers, limit=5)
-    heading = "Treatments NCI lists for breast cancer like yours" if pf.subtype else "Treatments used for breast cancer"
+    heading = "Drugs NCI lists for this type of breast cancer (each says when it is used)" if pf.subtype else "Drugs used for breast cancer"
     for row in rows:
         sentence = row.use_sentence
         if sentence:
@@ -368,7 +368,9 @@ def _trials_section(d: Draft) -> None:
     for trial in d.trials[:3]:
         cid = f"trial:{trial['nct_id']}"
         d.citations[cid] = trial_entry(trial)
-        why = trial["why"][0] if trial.get("why") else "it studies breast cancer"
+        reasons = trial.get("why") or ["it studies breast cancer"]
+        # The specific match (HER2, prior therapy) says more than "it is for breast cancer".
+        why = next((r for r in reasons if not r.lower().startswith("breast cancer")), reasons[0])
         d.say(heading, f"{trial['title']} ({trial['nct_id']}) may be worth asking about: {why[0].lower() + why[1:]}.", [cid])
 
 
@@ -410,7 +412,11 @@ def _match_trials(pf: ProfileFacts, u: Understanding) -> list[dict[str, Any]]:
         from guidelines.trials.service import match_trials
     except ImportError:
         return []
-    return match_trials(_profile_dict(pf), limit=5)
+    trials = match_trials(_profile_dict(pf), limit=8)
+    # A trial whose stated requirement contradicts the record is not offered while
+    # others fit; it would send the person to ask about something that cannot apply.
+    fitting = [t for t in trials if not any("your record says" in c for c in t.get("concerns", []))]
+    return (fitting or trials)[:5]
 
 
 def answer(question: str, pf: ProfileFacts | None = None) -> dict[str, Any]:

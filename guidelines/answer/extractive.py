@@ -18,7 +18,7 @@ _UNSAFE = re.compile(
 )
 _PRONUNCIATION = re.compile(r"\((?:[A-Z]+-)+[A-Z]+(?: [A-Z-]+)*\)")
 _BRACKET_REF = re.compile(r"\[\d+(?:[,-]\d+)*\]")
-_JUNK = re.compile(r"^(?:US Brand Name|FDA Approved|Placeholder|Definition from|MedlinePlus|Yes$|No$)|https?://|\.aspx|\bclick\b|\bsee the\b.*\bsummary\b", re.I)
+_JUNK = re.compile(r"^(?:US Brand Name|FDA Approved|Placeholder|Definition from|MedlinePlus|Yes$|No$|Learn (?:more )?about|Read (?:more )?about|See (?:the|also)|Find out|This illustration|Credit:)|https?://|\.aspx|\bclick\b|\bsee the\b.*\bsummary\b", re.I)
 
 
 def clean(sentence: str) -> str:

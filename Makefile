@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-slow bench lint venv system-packages browser migrate worker clean
+.PHONY: run test test-fast test-slow bench lint venv system-packages browser migrate worker load clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ bench: venv migrate
 	@echo "== upload to text_ready / done (one worker)"; eval "$$($(PY) scripts/detect_services.py)"; $(PY) bench/upload_latency.py
 	@echo "== answers: grounding and latency"; $(PY) manage.py evaluate_answers
 	@echo "== retrieval recall"; $(PY) manage.py evaluate_retrieval
+
+# Load and throughput figures, not in CI: needs PostgreSQL and Redis on 127.0.0.1; uses
+# its own database (oncolens_load, recreated) and Redis db 8. About 3 minutes.
+load: venv
+	$(PIP) install -q --disable-pip-version-check -r requirements-load.txt -c constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) bench/load/run.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -95,7 +95,8 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded originals are encrypted at rest (see the security section below).
+    "default": {"BACKEND": "records.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("STORAGE_PATH", str(VAR_DIR / "media")))
@@ -121,7 +122,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # AutoSchema plus the 400/401/403/404/429 answers every view gives (tests/fuzz/).
+    "DEFAULT_SCHEMA_CLASS": "records.api.schema.ErrorAwareSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
@@ -165,3 +167,89 @@ GUIDELINES_INDEX_DIR = Path(env_str("GUIDELINES_INDEX_DIR", str(VAR_DIR / "guide
 # ClinicalTrials.gov: the offline snapshot by default; the live v2 API only when asked.
 CTGOV_LIVE = env_bool("CTGOV_LIVE", False)
 CTGOV_BASE_URL = env_str("CTGOV_BASE_URL", "https://clinicaltrials.gov/api/v2")
+
+# ---------------------------------------------------------------- security (hardening)
+# Safe over plain http on localhost (`make run`, the tests); backend/settings_production
+# turns on the https-only parts and refuses insecure keys (its docstring lists the env).
+import base64  # noqa: E402
+import hashlib  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+# https-only settings, off here so http://127.0.0.1 works; on in settings_production.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https".
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
+
+# Encryption at rest of uploaded originals (records/storage.py): Fernet keys, newest
+# first. Without FILE_ENCRYPTION_KEYS a key derived from SECRET_KEY is used (laptops
+# and tests only; settings_production refuses to start without real keys).
+FILE_ENCRYPTION_KEYS = env_list("FILE_ENCRYPTION_KEYS", []) or [
+    base64.urlsafe_b64encode(
+        hashlib.sha256(b"oncolens-file-encryption-v1:" + SECRET_KEY.encode()).digest()
+    ).decode()
+]
+# Read files stored before encryption at rest as they are (dev convenience);
+# `manage.py rotate_file_keys` encrypts them.
+FILE_ENCRYPTION_READ_PLAINTEXT = env_bool("FILE_ENCRYPTION_READ_PLAINTEXT", DEBUG)
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+
+# Patient data is never cached by browsers or proxies (records/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "records.middleware.NoStoreMiddleware",
+)
+
+# Brute-force lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address lock that pair for AXES_COOLOFF_MINUTES. API tokens are
+# not passwords and are not affected. Reset by hand: `manage.py axes_reset_username`.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "records.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no banner on every start; lockouts are still logged
+# Behind proxies REMOTE_ADDR is the proxy: TRUSTED_PROXY_COUNT=N (the number of proxies
+# that append to X-Forwarded-For) makes the client's address count instead.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "records.security.client_ip"
+
+# Per-user rate limits (records/security.py), "N/second|minute|hour|day", or "off".
+# Counted in the default cache: set CACHE_URL=redis://... when several processes serve.
+def _rate(name: str, default: str) -> str | None:
+    value = env_str(name, default).strip()
+    return None if value.lower() in {"", "off", "none", "0"} else value
+
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "upload": _rate("THROTTLE_UPLOAD_RATE", "120/hour"),
+    "ask": _rate("THROTTLE_ASK_RATE", "60/hour"),
+}
+_cache_url = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}

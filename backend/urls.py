@@ -10,3 +10,5 @@ urlpatterns = [
     path("api/", include("records.api.urls")),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "records.api.errors.not_found"

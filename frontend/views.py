@@ -21,6 +21,7 @@ from records import reviews, selectors, services
 from records.audit import record_access
 from records.models import Document, Review
 from records.profile import build_profile
+from records.security import AskRateThrottle, UploadRateThrottle, page_allows
 from records.timeline import build_timeline
 from records.validation import Refusal
 
@@ -64,7 +65,11 @@ def upload(request):
         raise PermissionDenied("Only a patient can upload to their own record here.")
     files = request.FILES.getlist("file")
     results: list[dict[str, Any]] = []
-    if not files:
+    if files and not page_allows(UploadRateThrottle, request):
+        results.append({"name": "", "error": "You have uploaded many files in the last hour; "
+                                             "please wait a little and try again."})
+        files = []
+    elif not files:
         results.append({"name": "", "error": "Choose at least one file to upload."})
     elif len(files) > settings.UPLOAD_MAX_FILES:
         results.append({"name": "", "error": f"Upload at most {settings.UPLOAD_MAX_FILES} "
@@ -306,6 +311,8 @@ def ask(request):
         question = (request.POST.get("question") or "").strip()
         if not question:
             error = "Type a question first."
+        elif not page_allows(AskRateThrottle, request):
+            error = "You have asked many questions in the last hour; please wait a little and try again."
         elif len(question) > 2000:
             error = "Please keep the question under 2,000 characters."
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 PDF = "application/pdf"
@@ -70,10 +71,26 @@ def _sniff_text(head: bytes) -> Sniffed:
                 return Sniffed(None, "a binary file of an unknown kind")
         else:
             text = head[: exc.start].decode("utf-8")
-    lowered = text.lstrip().lower()
-    if lowered.startswith(("<!doctype html", "<html", "<script", "<?xml", "<svg")):
+    if _looks_like_markup(text):
         return Sniffed(None, "a web page or script, not a medical document")
     printable = sum(ch.isprintable() or ch in "\r\n\t\f" for ch in text)
     if printable < 0.95 * max(len(text), 1):
         return Sniffed(None, "a binary file of an unknown kind")
     return Sniffed(TEXT, "a plain-text document")
+
+
+# What a browser would render or run. Checked after a byte-order mark and any leading
+# comments, which would otherwise hide the first tag.
+_MARKUP_STARTS = (
+    "<!doctype", "<html", "<head", "<body", "<script", "<?xml", "<svg", "<iframe",
+    "<object", "<embed", "<meta", "<link", "<style", "<img", "<a ", "<div", "<form",
+    "<math", "<xsl", "<base",
+)
+_LEADING_COMMENT = re.compile(r"\A(?:\s|<!--.*?-->)*", re.DOTALL)
+
+
+def _looks_like_markup(text: str) -> bool:
+    start = _LEADING_COMMENT.sub("", text.lstrip("\ufeff"), count=1).lower()
+    return start.startswith(_MARKUP_STARTS) or (
+        text.lstrip("\ufeff \t\r\n").startswith("<!--") and "<script" in text.lower()
+    )

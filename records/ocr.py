@@ -7,7 +7,7 @@ import shutil
 
 from PIL import ImageSequence
 
-from .textextract import PageText, UnreadableDocument, open_image_bytes
+from .textextract import MAX_IMAGE_PIXELS, PageText, UnreadableDocument, open_image_bytes
 
 
 def tesseract_available() -> bool:
@@ -47,10 +47,22 @@ def read_image(data: bytes, *, max_pages: int, language: str = "eng") -> list[Pa
     image = open_image_bytes(data)
     pages = []
     try:
+        # Count the frames before reading any: a TIFF of thousands of tiny blank pages
+        # would otherwise be OCR'd up to the limit before being refused.
+        if getattr(image, "n_frames", 1) > max_pages:
+            raise UnreadableDocument(
+                f"This image file has more than {max_pages} pages; please split it."
+            )
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if number > max_pages:
                 raise UnreadableDocument(
                     f"This image file has more than {max_pages} pages; please split it."
+                )
+            # Pillow checks the pixel count of the first frame only.
+            if frame.width * frame.height > MAX_IMAGE_PIXELS:
+                raise UnreadableDocument(
+                    "This image is too large to read safely (more than 80 megapixels). "
+                    "Please scan at a lower resolution."
                 )
             text, confidence = ocr_image(frame.copy(), language)
             pages.append(PageText(number, text, "ocr", confidence))

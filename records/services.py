@@ -27,6 +27,15 @@ TOO_SLOW = (
     "Reading this file took too long and was stopped. The original is kept; it may be "
     "unusually large or complex. Try splitting it into smaller files."
 )
+KEEPS_CRASHING = (
+    "Reading this file stopped our reader every time we tried, so it was set aside. "
+    "The original is kept; it may be damaged or unusually complex. Try exporting it "
+    "again or splitting it into smaller files."
+)
+# A run left `running` was cut off: its worker died (killed, out of memory, crashed in
+# a file reader) or the database went away, and the task was delivered again.
+INTERRUPTED = "Stopped before finishing (worker lost or database unreachable); tried again."
+MAX_INTERRUPTED = 3
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,33 @@ def _start_run(document: Document, task_name: str, task_id: str, attempt: int) -
     )
 
 
+def _gave_up_after_interruptions(
+    document: Document, task_name: str, task_id: str, attempt: int
+) -> bool:
+    """Mark this step's cut-off runs, and fail a document whose step was cut off
+    MAX_INTERRUPTED times: a file that kills the worker must not loop forever (with
+    acks_late and reject_on_worker_lost the broker would deliver it again and again)."""
+    runs = ProcessingRun.objects.filter(document=document, task_name=task_name)
+    runs.filter(outcome=ProcessingRun.Outcome.RUNNING).update(
+        outcome=ProcessingRun.Outcome.FAILED, finished_at=timezone.now(), message=INTERRUPTED
+    )
+    if runs.filter(message=INTERRUPTED).count() < MAX_INTERRUPTED:
+        return False
+    mark_failed(document.pk, KEEPS_CRASHING, run=_start_run(document, task_name, task_id, attempt))
+    return True
+
+
+def _locked_status(document_id: int) -> str | None:
+    """Lock the document row for the rest of the transaction and read its status, so
+    two deliveries of one step write one after the other and the second sees the first."""
+    return (
+        Document.objects.select_for_update()
+        .filter(pk=document_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
 def _finish_run(run: ProcessingRun, outcome: str, message: str = "") -> None:
     run.finished_at = timezone.now()
     run.duration_ms = int((run.finished_at - run.started_at).total_seconds() * 1000)
@@ -100,6 +136,11 @@ TEXT_DONE_STATES = {
     Document.Status.EXTRACTING_FINDINGS,
     Document.Status.DONE,
 }
+TEXT_TODO_STATES = {
+    Document.Status.UPLOADED,
+    Document.Status.QUEUED,
+    Document.Status.EXTRACTING_TEXT,  # a run cut off before it finished
+}
 
 
 def run_text_extraction(document_id: int, *, task_id: str = "", attempt: int = 1) -> str | None:
@@ -108,13 +149,17 @@ def run_text_extraction(document_id: int, *, task_id: str = "", attempt: int = 1
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return None  # deleted while queued
-    if document.status in TEXT_DONE_STATES or document.status == Document.Status.FAILED:
+    # Claim only from a to-do state: another delivery may have finished meanwhile.
+    claimed = Document.objects.filter(pk=document.pk, status__in=TEXT_TODO_STATES).update(
+        status=Document.Status.EXTRACTING_TEXT, error="", updated_at=timezone.now()
+    )
+    if not claimed:
+        document.refresh_from_db(fields=["status"])
         run = _start_run(document, "extract_text", task_id, attempt)
         _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
         return document.status
-    Document.objects.filter(pk=document.pk).update(
-        status=Document.Status.EXTRACTING_TEXT, error="", updated_at=timezone.now()
-    )
+    if _gave_up_after_interruptions(document, "extract_text", task_id, attempt):
+        return Document.Status.FAILED
     run = _start_run(document, "extract_text", task_id, attempt)
     started = time.monotonic()
     try:
@@ -131,6 +176,11 @@ def run_text_extraction(document_id: int, *, task_id: str = "", attempt: int = 1
         mark_failed(document.pk, str(exc), run=run)
         return Document.Status.FAILED
     with transaction.atomic():
+        status = _locked_status(document.pk)
+        if status != Document.Status.EXTRACTING_TEXT:  # another delivery wrote the pages
+            if status is not None:
+                _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {status}")
+            return status
         Page.objects.filter(document=document).delete()
         Page.objects.bulk_create(
             Page(
@@ -184,26 +234,37 @@ def run_findings_extraction(
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return None
-    done_here = (
-        document.status == Document.Status.DONE
-        and document.pipeline_version == PIPELINE_VERSION
+    # Claim unless done with this pipeline version (checked in the same statement, so
+    # a copy finishing meanwhile is not undone).
+    claimed = (
+        Document.objects.filter(
+            pk=document.pk,
+            status__in=(
+                Document.Status.TEXT_READY,
+                Document.Status.EXTRACTING_FINDINGS,
+                Document.Status.DONE,
+            ),
+        )
+        .exclude(status=Document.Status.DONE, pipeline_version=PIPELINE_VERSION)
+        .update(status=Document.Status.EXTRACTING_FINDINGS, updated_at=timezone.now())
     )
-    if done_here or document.status not in (
-        Document.Status.TEXT_READY,
-        Document.Status.EXTRACTING_FINDINGS,
-        Document.Status.DONE,
-    ):
+    if not claimed:
+        document.refresh_from_db(fields=["status"])
         run = _start_run(document, "extract_findings", task_id, attempt)
         _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
         return document.status
-    Document.objects.filter(pk=document.pk).update(
-        status=Document.Status.EXTRACTING_FINDINGS, updated_at=timezone.now()
-    )
+    if _gave_up_after_interruptions(document, "extract_findings", task_id, attempt):
+        return Document.Status.FAILED
     run = _start_run(document, "extract_findings", task_id, attempt)
     pages = list(document.pages.order_by("number").values_list("text", flat=True))
     full_text = "\n".join(pages)
     result = extract_document(full_text, pages=pages, doc_id=str(document.pk))
     with transaction.atomic():
+        status = _locked_status(document.pk)
+        if status != Document.Status.EXTRACTING_FINDINGS:  # another delivery wrote them
+            if status is not None:
+                _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {status}")
+            return status
         Finding.objects.filter(document=document).delete()
         Finding.objects.bulk_create(
             Finding(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from . import services
 from .models import Document
@@ -39,7 +39,14 @@ def _run_step(
         return "failed"
     except Exception as exc:
         if isinstance(exc, TRANSIENT) and task.request.retries < task.max_retries:
-            services.mark_retrying(document_id, f"{type(exc).__name__}: {exc}", retry_status)
+            # Drop a connection the failure broke, and never let the bookkeeping (which
+            # needs the database that just failed) stop the retry from being scheduled.
+            if not connection.in_atomic_block:
+                close_old_connections()
+            try:
+                services.mark_retrying(document_id, f"{type(exc).__name__}: {exc}", retry_status)
+            except TRANSIENT:
+                log.warning("could not record the retry of document %s", document_id)
             raise task.retry(exc=exc, countdown=min(2**task.request.retries * 5, 300)) from exc
         log.exception("%s failed for document %s", task.name, document_id)
         services.mark_failed(document_id, services.UNEXPECTED)

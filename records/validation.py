@@ -4,6 +4,7 @@ status and a sentence the person can act on."""
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,9 +50,27 @@ def check_upload(uploaded) -> CheckedUpload:
             f"“{uploaded.name}” looks like {sniffed.description}. OncoLens reads PDF, PNG, "
             "JPEG, TIFF and plain-text medical documents.",
         )
+    if _has_zip_directory(uploaded):
+        raise Refusal(
+            415,
+            f"“{uploaded.name}” is {sniffed.description} with a ZIP archive hidden in it "
+            "(a file that is two kinds of file at once). Please upload the document on its "
+            "own, for example by printing it to a new PDF.",
+        )
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
     return CheckedUpload(sniffed.media_type, digest.hexdigest(), size)
+
+
+def _has_zip_directory(uploaded) -> bool:
+    """A ZIP archive's end-of-directory record closes the file: a "polyglot" is a PDF
+    or an image that is also an archive (a ZIP appended after %%EOF, say). Readers that
+    trust the end of the file see the archive; OncoLens keeps neither."""
+    uploaded.seek(0)
+    try:
+        return zipfile.is_zipfile(uploaded)
+    finally:
+        uploaded.seek(0)

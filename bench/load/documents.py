@@ -8,6 +8,17 @@ from tests.records.factories import text_pdf
 
 DEMO = Path(__file__).resolve().parents[2] / "records" / "demo"
 
+QUESTIONS = [
+    "What are my treatment options?",
+    "What does HER2-negative mean for me?",
+    "What is ribociclib and what are its side effects?",
+    "What does ER-positive mean?",
+    "Should I ask about clinical trials?",
+    "What does stage IIIA mean?",
+    "What is a sentinel lymph node biopsy?",
+    "How does hormone therapy work?",
+]
+
 LAB_NOTE = """LABORATORY RESULTS (SYNTHETIC LOAD-TEST DOCUMENT - NOT A REAL PATIENT)
 Date: 2026-10-{day:02d}
 WBC 4.{n} x10^9/L. ANC 2.{n} x10^9/L. Hemoglobin 12.{n} g/dL. Platelets 2{n}0 x10^9/L.

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -15,6 +20,7 @@ from ..fhir_export import build_bundle
 from ..models import Review
 from ..profile import build_profile
 from ..timeline import build_timeline
+from .schema import ERROR_DETAIL
 from .serializers import FindingSerializer
 
 ANY_OBJECT = inline_serializer("AnyObject", fields={}, many=False)
@@ -99,7 +105,10 @@ class FindingReviewView(ActorMixin, APIView):
 class ReviewQueueView(ActorMixin, APIView):
     @extend_schema(
         parameters=[OpenApiParameter("patient", int, required=False)],
-        responses=ANY_OBJECT,
+        responses={
+            200: ANY_OBJECT,
+            404: OpenApiResponse(ERROR_DETAIL, description="No such patient for this user."),
+        },
         summary="Findings to review: conflicts, then flagged, then least confident",
     )
     def get(self, request):

@@ -75,6 +75,9 @@ class UploadResultSerializer(serializers.Serializer):
     documents = DocumentSerializer(many=True)
     duplicates = serializers.ListField(child=serializers.IntegerField())
     rejected = RejectedSerializer(many=True)
+    detail = serializers.CharField(
+        required=False, help_text="Why files were refused, when some were."
+    )
 
 
 class PatientSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from guidelines.api import PatientQuestionsView
 
 from . import profile_views as pv
+from .privacy_views import PatientDataDeletionView
 from .views import DocumentViewSet, PatientViewSet
 
 router = SimpleRouter()
@@ -19,6 +20,7 @@ urlpatterns = router.urls + [
     path("findings/<int:finding_id>/", pv.FindingDetailView.as_view(), name="finding-detail"),
     path("findings/<int:finding_id>/reviews/", pv.FindingReviewView.as_view(), name="finding-reviews"),
     path("patients/<int:patient_id>/questions/", PatientQuestionsView.as_view(), name="patient-questions"),
+    path("patients/<int:patient_id>/data/", PatientDataDeletionView.as_view(), name="patient-data"),
     path("review-queue/", pv.ReviewQueueView.as_view(), name="review-queue"),
     path("review-stats/", pv.ReviewStatsView.as_view(), name="review-stats"),
 ]

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    APIException,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from rest_framework.response import Response
 
 from .. import selectors, services
 from ..audit import ActorMixin, record_access
+from ..security import UploadRateThrottle
+from ..storage import FileDecryptionError
 from ..validation import Refusal
+from .schema import ERROR_DETAIL, FIELD_ERRORS
 from .serializers import (
     DocumentDetailSerializer,
     DocumentSerializer,
@@ -19,6 +29,8 @@ from .serializers import (
     UploadResultSerializer,
     UploadSerializer,
 )
+
+log = logging.getLogger(__name__)
 
 
 class DocumentViewSet(
@@ -44,6 +56,10 @@ class DocumentViewSet(
     def get_serializer_class(self):
         return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
 
+    def get_throttles(self):
+        # Uploads only: a per-user rate (settings THROTTLE_UPLOAD_RATE) answers 429.
+        return [UploadRateThrottle()] if self.action == "create" else super().get_throttles()
+
     def _upload_patient(self, request):
         raw = request.data.get("patient")
         if raw in (None, ""):
@@ -60,7 +76,9 @@ class DocumentViewSet(
         responses={
             201: UploadResultSerializer,
             200: UploadResultSerializer,
-            400: UploadResultSerializer,
+            # Every file refused (an UploadResult), or a field error ({"file": "..."}).
+            400: FIELD_ERRORS,
+            404: OpenApiResponse(ERROR_DETAIL, description="No such patient for this user."),
             413: UploadResultSerializer,
             415: UploadResultSerializer,
         },
@@ -122,6 +140,9 @@ class DocumentViewSet(
             handle = document.original.open("rb")
         except FileNotFoundError as exc:
             raise NotFound("The stored file is missing.") from exc
+        except FileDecryptionError as exc:  # a key is missing: the operator must act
+            log.error("document %s: %s", document.pk, exc)
+            raise APIException("The stored file cannot be read right now.") from exc
         response = FileResponse(
             handle,
             as_attachment=True,

@@ -123,6 +123,14 @@ def _locked_status(document_id: int) -> str | None:
     )
 
 
+def _record_skip(document: Document, step: str, task_id: str, attempt: int) -> str:
+    """A delivery that finds its step already taken or done leaves a `skipped` run."""
+    document.refresh_from_db(fields=["status"])
+    run = _start_run(document, step, task_id, attempt)
+    _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
+    return document.status
+
+
 def _finish_run(run: ProcessingRun, outcome: str, message: str = "") -> None:
     run.finished_at = timezone.now()
     run.duration_ms = int((run.finished_at - run.started_at).total_seconds() * 1000)
@@ -154,10 +162,7 @@ def run_text_extraction(document_id: int, *, task_id: str = "", attempt: int = 1
         status=Document.Status.EXTRACTING_TEXT, error="", updated_at=timezone.now()
     )
     if not claimed:
-        document.refresh_from_db(fields=["status"])
-        run = _start_run(document, "extract_text", task_id, attempt)
-        _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
-        return document.status
+        return _record_skip(document, "extract_text", task_id, attempt)
     if _gave_up_after_interruptions(document, "extract_text", task_id, attempt):
         return Document.Status.FAILED
     run = _start_run(document, "extract_text", task_id, attempt)
@@ -249,10 +254,7 @@ def run_findings_extraction(
         .update(status=Document.Status.EXTRACTING_FINDINGS, updated_at=timezone.now())
     )
     if not claimed:
-        document.refresh_from_db(fields=["status"])
-        run = _start_run(document, "extract_findings", task_id, attempt)
-        _finish_run(run, ProcessingRun.Outcome.SKIPPED, f"status was {document.status}")
-        return document.status
+        return _record_skip(document, "extract_findings", task_id, attempt)
     if _gave_up_after_interruptions(document, "extract_findings", task_id, attempt):
         return Document.Status.FAILED
     run = _start_run(document, "extract_findings", task_id, attempt)

@@ -84,12 +84,12 @@ def table() -> tuple[DrugRow, ...]:
         info = normalize_drug(generic)
         if info is None:
             continue
-        passages = next(
-            (ps for title, ps in pages.items()
-             if title.startswith(info.name.lower()) and "and " + info.name.lower() not in title
-             and not any(other in title for other in (" and ", "hyaluronidase"))),
-            None,
-        )
+        # NCI titles some pages with prefixes and suffixes ("Fam-Trastuzumab
+        # Deruxtecan-nxki"); combination pages ("... and ...") are other rows.
+        name = info.name.lower()
+        candidates = [(title, ps) for title, ps in pages.items()
+                      if name in title and not any(o in title for o in (" and ", "hyaluronidase"))]
+        passages = min(candidates, key=lambda c: len(c[0]))[1] if candidates else None
         if passages:
             rows.append(DrugRow(info, settings, tuple(passages)))
     return tuple(rows)

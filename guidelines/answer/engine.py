@@ -269,9 +269,10 @@ def _personal_section(d: Draft) -> None:
     if pf.her2_low and ("options" in u.intents or "tests" in u.intents or any(x.name == "trastuzumab deruxtecan" for x in u.drugs)):
         row = row_for("trastuzumab deruxtecan")
         basis = pf.cite("her2_low") or pf.cite("her2_ihc_score")
-        if row and row.use_sentence and basis:
+        if basis:
             d.say(heading, f"Your HER2 result (IHC {pf.value('her2_ihc_score') or '1+ or 2+'}"
                   f"{' with ISH not amplified' if pf.value('her2_ish') == 'not amplified' else ''}) is what is called HER2-low.", basis)
+        if row and row.use_sentence:
             text, passage = row.use_sentence
             d.say(heading, text, [d.cite_passage(passage)])
     neutro_drugs = [t for t in pf.current_drugs() if t.get("lowers_neutrophils")]

@@ -166,3 +166,21 @@ def test_lifestyle_question_has_lifestyle_section(index):
     result = ask("What should I eat during chemotherapy?", TNBC)
     assert result["sections"][0]["heading"] == "Diet, activity and daily life"
     assert "eat" in text_of(result).lower() or "food" in text_of(result).lower()
+
+
+def test_her2_low_answer_names_the_persons_result_and_t_dxd(index):
+    profile = {"er_status": "positive", "pr_status": "positive", "her2_status": "negative",
+               "her2_ihc_score": "1+", "her2_low": True}
+    result = ask("What does HER2-low mean for my treatment?", profile)
+    text = text_of(result)
+    assert "Your HER2 result (IHC 1+) is what is called HER2-low." in text
+    assert "trastuzumab deruxtecan" in text.lower()
+    assert_contract(result, index)
+
+
+def test_drug_table_finds_the_nci_page_of_every_breast_drug(index):
+    from guidelines.drug_table import SETTINGS, table
+
+    found = {row.drug.name for row in table()}
+    assert {"trastuzumab deruxtecan", "ribociclib", "pembrolizumab", "elacestrant"} <= found
+    assert len(found) >= len(SETTINGS) - 2

@@ -116,8 +116,11 @@ def document_candidate(
                          flagged=states[finding.pk].flagged)
     kept = [f for f in present if states[f.pk].action != Review.Action.REJECT]
     summary_value = document.summary.get(field_name) if document.summary else None
-    if summary_value is not None and (not present or any(_same(f.value, summary_value) for f in kept)):
-        support = [f for f in kept if _same(f.value, summary_value)]
+    # The document's summary may combine findings (HER2 "negative" from IHC 2+ and ISH
+    # not amplified, per ASCO/CAP) into a value no single finding carries: it stands
+    # unless a clinician rejected every finding behind the field.
+    if summary_value is not None and (kept or not present):
+        support = [f for f in kept if _same(f.value, summary_value)] or kept
     elif kept:
         best = max(kept, key=lambda f: f.confidence)
         summary_value, support = best.value, [f for f in kept if _same(f.value, best.value)]

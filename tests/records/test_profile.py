@@ -139,3 +139,19 @@ def test_later_spread_keeps_the_diagnosis_stage_and_marks_current_stage(people):
     derived = build_profile(people.alice)["derived"]
     assert derived["stage_group"] == "IIIA" and derived["stage_source"] == "stated"
     assert derived["metastatic"] is True and derived["current_stage"] == "IV"
+
+
+def test_combined_her2_call_from_the_document_summary_stands(people):
+    # IHC 2+ reads "equivocal" on its own; with ISH not amplified the report's call is negative.
+    done_document(people.alice, summary={"her2_status": "negative", "her2_ihc_score": "2+", "her2_ish": "not amplified"},
+                  findings=[("her2_status", "equivocal"), ("her2_ihc_score", "2+"), ("her2_ish", "not amplified")])
+    profile = build_profile(people.alice)
+    assert profile["fields"]["her2_status"]["value"] == "negative"
+    assert profile["fields"]["her2_status"]["sources"]  # the findings behind the call
+    assert profile["derived"]["her2_low"] is True
+
+
+def test_rejecting_every_finding_behind_a_summary_value_drops_it(people):
+    doc = done_document(people.alice, summary={"her2_status": "negative"}, findings=[("her2_status", "equivocal")])
+    reviews.add_review(people.bob.user, doc.findings.get(field="her2_status"), "reject", reason="control slide")
+    assert "her2_status" not in build_profile(people.alice)["fields"]

@@ -183,13 +183,29 @@ def from_patient(patient) -> ProfileFacts:
     if profile["metastatic_sites"]:
         pf.facts["metastatic_sites"] = Fact("metastatic_sites", profile["metastatic_sites"],
                                             _document_citation(pf, profile, "metastatic_sites"))
+    from records.models import Finding
+
     for t in timeline["treatments"]:
         t = enrich_treatment(t)
         pf.treatments.append(t)
         doc_id = t["sources"][-1]["document_id"]
-        cid = f"record:document-{doc_id}-{t['name'].lower()}"
+        # Cite the finding that names the treatment (document and page), not just the document.
+        finding = (
+            Finding.objects.filter(document_id=doc_id, field=t.get("kind") or "drug", value=t["name"],
+                                   assertion="present")
+            .select_related("document").order_by("page", "start").first()
+        )
+        if finding is not None:
+            cid = f"record:{finding.pk}"
+            pf.citations[cid] = _finding_citation({
+                "finding_id": finding.pk, "document_id": doc_id, "document_name": finding.document.original_name,
+                "document_date": str(finding.document.document_date or finding.document.created_at.date()),
+                "page": finding.page, "text": finding.text,
+            })
+        else:
+            cid = f"record:document-{doc_id}-{t['name'].lower()}"
+            pf.citations[cid] = _document_entry(profile, doc_id, f"{t['name']} ({t.get('status') or 'status not stated'})")
         pf.facts[f"treatment:{t['name'].lower()}"] = Fact(f"treatment:{t['name'].lower()}", t, cid)
-        pf.citations[cid] = _document_entry(profile, doc_id, f"{t['name']} ({t.get('status') or 'status not stated'})")
     pf.labs = timeline["labs"]
     return pf
 

@@ -99,6 +99,23 @@ STORAGES = {
     "default": {"BACKEND": "records.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# FILE_STORAGE=s3 keeps the (still encrypted) originals in an S3-compatible bucket, so
+# web and worker machines share them without a shared disk.
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "records.storage_s3.EncryptedS3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", "oncolens-records"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = Path(env_str("STORAGE_PATH", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 

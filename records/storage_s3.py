@@ -3,35 +3,17 @@ FILE_STORAGE=s3 so workers on several machines share one store."""
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from storages.backends.s3 import S3Storage
 
-from .storage import decrypt_bytes, encrypt_bytes, is_encrypted
+from .storage import EncryptingStorageMixin
 
 
-class EncryptedS3Storage(S3Storage):
+class EncryptedS3Storage(EncryptingStorageMixin, S3Storage):
     """S3Storage that encrypts on save and decrypts on open, like the local store."""
 
-    def _save(self, name, content):
-        if hasattr(content, "seek"):
-            content.seek(0)
-        data = b"".join(
-            chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in content.chunks()
-        )
-        return super()._save(name, ContentFile(encrypt_bytes(data)))
-
-    def _open(self, name, mode="rb"):
-        if any(flag in mode for flag in "wa+"):
-            raise ValueError("Encrypted files are opened for reading only; save a new file.")
-        return ContentFile(decrypt_bytes(self.read_raw(name), name), name=name)
-
-    def size(self, name):
-        """The size of the original, not of the ciphertext."""
-        raw = self.read_raw(name)
-        return len(decrypt_bytes(raw, name)) if is_encrypted(raw) else len(raw)
-
     def read_raw(self, name) -> bytes:
-        with super()._open(name, "rb") as fh:
+        # S3Storage's own _open: the mixin's _open would decrypt, and call back here.
+        with S3Storage._open(self, name, "rb") as fh:
             return fh.read()
 
     def replace_raw(self, name, raw: bytes) -> None:

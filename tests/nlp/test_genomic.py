@@ -5,15 +5,11 @@ from __future__ import annotations
 import pytest
 
 from nlp.extractors.genomic import extract, summarize
-from nlp.textnorm import normalize
+from tests.nlp.checked import extract_checked
 
 
 def run(text):
-    text = normalize(text)
-    found = extract(text)
-    for f in found:
-        assert text[f.start:f.end] == f.text
-    return found
+    return extract_checked(extract, text)
 
 
 def summary(text):

@@ -5,14 +5,11 @@ from __future__ import annotations
 import pytest
 
 from nlp.extractors import histology
-from nlp.textnorm import normalize
+from tests.nlp.checked import extract_checked
 
 
 def _findings(text: str):
-    found = histology.extract(normalize(text))
-    for f in found:
-        assert text[f.start:f.end] == f.text, f
-    return found
+    return extract_checked(histology.extract, text)
 
 
 def _summary(text: str) -> dict:

@@ -6,14 +6,11 @@ import pytest
 
 from nlp.extractors.treatments import extract, find_dates, summarize
 from nlp.textnorm import normalize
+from tests.nlp.checked import extract_checked
 
 
 def run(text):
-    text = normalize(text)
-    found = extract(text)
-    for f in found:
-        assert text[f.start:f.end] == f.text
-    return found
+    return extract_checked(extract, text)
 
 
 def one(text, value, field="drug"):

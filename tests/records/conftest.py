@@ -4,8 +4,10 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from backend.celery import app as celery_app
+from records import services
 from records.models import Document
 from tests.people import PASSWORD, People, client_for  # noqa: F401 - re-exported for tests
 
@@ -20,6 +22,20 @@ def eager_tasks(django_capture_on_commit_callbacks):
         yield django_capture_on_commit_callbacks
     finally:
         celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def upload_now(eager_tasks):
+    """Ingest a file for a patient and run its tasks in-process (the real task code)."""
+
+    def upload(patient, name: str, data: bytes) -> Document:
+        with eager_tasks(execute=True):
+            result = services.ingest_upload(
+                patient=patient, uploaded_by=patient.user, uploaded=SimpleUploadedFile(name, data)
+            )
+        return Document.objects.get(pk=result.document.pk)
+
+    return upload
 
 
 @pytest.fixture

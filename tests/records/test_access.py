@@ -12,14 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alice_doc(people, eager_tasks):
-    with eager_tasks(execute=True):
-        result = services.ingest_upload(
-            patient=people.alice,
-            uploaded_by=people.alice.user,
-            uploaded=SimpleUploadedFile("a.pdf", factories.report_pdf(1)),
-        )
-    return result.document
+def alice_doc(people, upload_now):
+    return upload_now(people.alice, "a.pdf", factories.report_pdf(1))
 
 
 SEES = {"alice": 200, "bob": 200, "charlie": 404, "dave": 404, "anonymous": 401}

@@ -1,7 +1,6 @@
 """The findings step after text extraction: stored per document, idempotent."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from nlp import PIPELINE_VERSION
 from records import services
@@ -12,14 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def done_doc(people, eager_tasks):
-    with eager_tasks(execute=True):
-        result = services.ingest_upload(
-            patient=people.alice,
-            uploaded_by=people.alice.user,
-            uploaded=SimpleUploadedFile("r.pdf", factories.report_pdf(2)),
-        )
-    return Document.objects.get(pk=result.document.pk)
+def done_doc(people, upload_now):
+    return upload_now(people.alice, "r.pdf", factories.report_pdf(2))
 
 
 def test_document_reaches_done_with_findings_and_summary(done_doc):
@@ -55,12 +48,7 @@ def test_duplicate_delivery_leaves_one_set_of_findings(done_doc):
     assert Finding.objects.filter(document=done_doc).count() == count
 
 
-def test_findings_step_skips_a_failed_document(people, eager_tasks):
-    with eager_tasks(execute=True):
-        result = services.ingest_upload(
-            patient=people.alice,
-            uploaded_by=people.alice.user,
-            uploaded=SimpleUploadedFile("x.pdf", factories.encrypted_pdf()),
-        )
-    assert services.run_findings_extraction(result.document.pk) == "failed"
-    assert not Finding.objects.filter(document=result.document).exists()
+def test_findings_step_skips_a_failed_document(people, upload_now):
+    document = upload_now(people.alice, "x.pdf", factories.encrypted_pdf())
+    assert services.run_findings_extraction(document.pk) == "failed"
+    assert not Finding.objects.filter(document=document).exists()

@@ -213,7 +213,10 @@ def _entry(winner: Candidate, status: str, candidates: list[Candidate]) -> dict[
     }
 
 
-def load_inputs(patient: Patient) -> tuple[list[Document], dict[int, list[Finding]], dict[int, ReviewState]]:
+Inputs = tuple[list[Document], dict[int, list[Finding]], dict[int, ReviewState]]
+
+
+def load_inputs(patient: Patient) -> Inputs:
     documents = list(
         Document.objects.filter(patient=patient, status=Document.Status.DONE).order_by("created_at", "id")
     )
@@ -229,8 +232,9 @@ def load_inputs(patient: Patient) -> tuple[list[Document], dict[int, list[Findin
     return documents, by_document, states
 
 
-def build_profile(patient: Patient) -> dict[str, Any]:
-    documents, by_document, states = load_inputs(patient)
+def build_profile(patient: Patient, inputs: Inputs | None = None) -> dict[str, Any]:
+    """The profile; `inputs` lets a caller that already ran load_inputs reuse them."""
+    documents, by_document, states = inputs or load_inputs(patient)
     findings_by_id = {f.pk: f for fs in by_document.values() for f in fs}
     fields: dict[str, Any] = {}
     for name in PROFILE_FIELDS:

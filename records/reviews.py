@@ -75,7 +75,7 @@ def review_queue(user, patient_id: int | None = None, limit: int = 100) -> list[
     """Findings a clinician should look at: conflicts first, then values patients
     flagged, then the least confident. A finding leaves the queue once a clinician
     has reviewed it after its latest flag."""
-    from .profile import build_profile
+    from .profile import build_profile, load_inputs
 
     patients = selectors.patients_visible_to(user).filter(
         grants__clinician__user=user, grants__revoked_at__isnull=True
@@ -84,28 +84,22 @@ def review_queue(user, patient_id: int | None = None, limit: int = 100) -> list[
         patients = patients.filter(pk=patient_id)
     items: list[QueueItem] = []
     for patient in patients:
-        profile = build_profile(patient)
+        # One load of documents, findings and reviews serves the profile and the queue.
+        inputs = load_inputs(patient)
+        profile = build_profile(patient, inputs)
         conflict_ids = {
             fid
             for name in profile["conflicts"]
             for cand in profile["fields"][name]["conflict"]
             for fid in cand["finding_ids"]
         }
-        findings = (
-            Finding.objects.filter(document__patient=patient, document__status="done")
-            .select_related("document")
-            .prefetch_related("reviews")
-        )
-        for finding in findings:
-            reviews = sorted(finding.reviews.all(), key=lambda r: (r.created_at, r.pk))
-            last_verdict = next((r for r in reversed(reviews) if r.action != Review.Action.FLAG), None)
-            last_flag = next((r for r in reversed(reviews) if r.action == Review.Action.FLAG), None)
-            flagged = last_flag is not None and (
-                last_verdict is None or last_flag.created_at > last_verdict.created_at
-            )
-            if last_verdict is not None and not flagged:
-                continue
-            items.append(QueueItem(finding, finding.pk in conflict_ids, flagged))
+        _, by_document, states = inputs
+        for findings in by_document.values():
+            for finding in findings:
+                state = states[finding.pk]
+                if state.action is not None and not state.flagged:
+                    continue
+                items.append(QueueItem(finding, finding.pk in conflict_ids, state.flagged))
     items.sort(key=lambda i: (not i.in_conflict, not i.flagged, i.finding.confidence, i.finding.pk))
     return items[:limit]
 

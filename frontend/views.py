@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from records import reviews, selectors, services
 from records.audit import record_access
 from records.models import Document, Review
-from records.profile import build_profile
+from records.profile import build_profile, load_inputs
 from records.security import AskRateThrottle, UploadRateThrottle, page_allows
 from records.timeline import build_timeline
 from records.validation import Refusal
@@ -351,8 +351,9 @@ def clinician_home(request):
         grants__clinician__user=request.user, grants__revoked_at__isnull=True
     ).select_related("user")
     for patient in patients:
-        profile = build_profile(patient)
-        queue = reviews.review_queue(request.user, patient.pk)
+        inputs = load_inputs(patient)
+        profile = build_profile(patient, inputs)
+        queue = reviews.patient_queue(patient, inputs, profile)
         rows.append({
             "patient": patient,
             "conflicts": len(profile["conflicts"]),

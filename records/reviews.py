@@ -71,35 +71,40 @@ class QueueItem:
     flagged: bool
 
 
+def patient_queue(patient, inputs=None, profile=None) -> list[QueueItem]:
+    """One patient's findings to review (unsorted). Callers that already loaded the
+    patient's inputs or built the profile pass them in; nothing is loaded twice."""
+    from .profile import build_profile, load_inputs
+
+    inputs = inputs or load_inputs(patient)
+    profile = profile or build_profile(patient, inputs)
+    conflict_ids = {
+        fid
+        for name in profile["conflicts"]
+        for cand in profile["fields"][name]["conflict"]
+        for fid in cand["finding_ids"]
+    }
+    _, by_document, states = inputs
+    items = []
+    for findings in by_document.values():
+        for finding in findings:
+            state = states[finding.pk]
+            if state.action is not None and not state.flagged:
+                continue
+            items.append(QueueItem(finding, finding.pk in conflict_ids, state.flagged))
+    return items
+
+
 def review_queue(user, patient_id: int | None = None, limit: int = 100) -> list[QueueItem]:
     """Findings a clinician should look at: conflicts first, then values patients
     flagged, then the least confident. A finding leaves the queue once a clinician
     has reviewed it after its latest flag."""
-    from .profile import build_profile, load_inputs
-
     patients = selectors.patients_visible_to(user).filter(
         grants__clinician__user=user, grants__revoked_at__isnull=True
     )
     if patient_id is not None:
         patients = patients.filter(pk=patient_id)
-    items: list[QueueItem] = []
-    for patient in patients:
-        # One load of documents, findings and reviews serves the profile and the queue.
-        inputs = load_inputs(patient)
-        profile = build_profile(patient, inputs)
-        conflict_ids = {
-            fid
-            for name in profile["conflicts"]
-            for cand in profile["fields"][name]["conflict"]
-            for fid in cand["finding_ids"]
-        }
-        _, by_document, states = inputs
-        for findings in by_document.values():
-            for finding in findings:
-                state = states[finding.pk]
-                if state.action is not None and not state.flagged:
-                    continue
-                items.append(QueueItem(finding, finding.pk in conflict_ids, state.flagged))
+    items = [item for patient in patients for item in patient_queue(patient)]
     items.sort(key=lambda i: (not i.in_conflict, not i.flagged, i.finding.confidence, i.finding.pk))
     return items[:limit]
 

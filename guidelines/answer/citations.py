@@ -28,8 +28,18 @@ def trial_entry(trial: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_PASSAGE_IDS: dict[str, frozenset[str]] = {}
+
+
+def _passage_ids(index) -> frozenset[str]:
+    """The shipped passage ids, computed once per index rather than per answer."""
+    if index.key not in _PASSAGE_IDS:
+        _PASSAGE_IDS[index.key] = frozenset(p.id for p in index.passages)
+    return _PASSAGE_IDS[index.key]
+
+
 def make_resolver(index, trial_ids: set[str]):
-    passage_ids = {p.id for p in index.passages}
+    passage_ids = _passage_ids(index)
 
     def resolves(cid: str, entry: dict[str, Any]) -> bool:
         if cid.startswith("record:"):
